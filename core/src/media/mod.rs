@@ -1,0 +1,1 @@
+//! RTP media: packets, jitter buffer, loss concealment, DTMF (RFC 4733), pacing and RTCP.

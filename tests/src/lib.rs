@@ -1,0 +1,1 @@
+//! sipvoice-tests: cross-crate scenarios and interop tests with real peers (arrive with the runtime issue).
