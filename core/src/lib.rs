@@ -14,6 +14,23 @@
 
 pub mod auth;
 pub mod codec;
+mod config;
 pub mod media;
+mod ports;
+mod rng;
 pub mod sdp;
 pub mod sip;
+mod timer;
+
+pub use config::{AnswerPolicy, Config, ConfigError, PT_G722, PT_PCMA, PT_PCMU, Password};
+pub use ports::PortPool;
+pub use rng::Rng;
+pub use timer::TimerQueue;
+
+/// An arbitrary fixed point in time for unit tests: the core itself never reads a clock,
+/// tests only need an epoch to add durations to.
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)]
+pub(crate) fn test_epoch() -> std::time::Instant {
+    std::time::Instant::now()
+}
