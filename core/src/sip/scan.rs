@@ -1,0 +1,446 @@
+//! Byte-level lexing shared by the grammar: character classes, a cursor, list splitting,
+//! parameters, quoted strings and `%HH` escapes. Every index is checked.
+
+use std::borrow::Cow;
+
+/// A byte range inside some value (`u32` keeps typed views small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+impl Span {
+    pub(crate) fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The text under the span, or "" if out of range.
+    pub(crate) fn of<'a>(&self, s: &'a str) -> &'a str {
+        s.get(self.start as usize..self.end as usize).unwrap_or("")
+    }
+}
+
+/// RFC 3261 `token` characters.
+pub(crate) fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+        )
+}
+
+/// Linear white space (after unfolding CR/LF can only appear in folded raw text).
+pub(crate) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Whether the whole string is a non-empty token.
+pub(crate) fn is_token_str(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_token(b))
+}
+
+/// Trims linear white space on both sides, returning the range kept.
+pub(crate) fn trim_range(s: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && s.get(start).is_some_and(|&b| is_ws(b)) {
+        start += 1;
+    }
+    while end > start && s.get(end - 1).is_some_and(|&b| is_ws(b)) {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// A forward cursor over bytes.
+pub(crate) struct Cursor<'a> {
+    pub(crate) s: &'a [u8],
+    pub(crate) pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(s: &'a [u8], pos: usize) -> Self {
+        Cursor { s, pos }
+    }
+
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    pub(crate) fn skip_ws(&mut self) {
+        while self.peek().is_some_and(is_ws) {
+            self.pos += 1;
+        }
+    }
+
+    /// Consumes `b` (after optional white space) if present.
+    pub(crate) fn eat_sep(&mut self, b: u8) -> bool {
+        let save = self.pos;
+        self.skip_ws();
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            self.skip_ws();
+            true
+        } else {
+            self.pos = save;
+            false
+        }
+    }
+
+    /// Consumes a run of bytes matching `f`; returns its start and end.
+    pub(crate) fn take_while(&mut self, f: impl Fn(u8) -> bool) -> (usize, usize) {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.pos += 1;
+        }
+        (start, self.pos)
+    }
+
+    /// Consumes a non-empty token.
+    pub(crate) fn token(&mut self) -> Option<(usize, usize)> {
+        let (s, e) = self.take_while(is_token);
+        (e > s).then_some((s, e))
+    }
+
+    /// Consumes a quoted string (with its quotes); `None` if unterminated or not at a quote.
+    pub(crate) fn quoted(&mut self) -> Option<(usize, usize)> {
+        let start = self.pos;
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let mut i = start + 1;
+        loop {
+            match self.s.get(i) {
+                None => return None,
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Some((start, i + 1));
+                }
+                Some(b'\\') => i += 2,
+                Some(_) => i += 1,
+            }
+        }
+    }
+}
+
+/// Splits a list-valued header value on commas outside quotes and angle brackets.
+///
+/// Yields trimmed ranges, including empty elements (so `a,,b` shows the hole); a value
+/// that is entirely white space yields nothing.
+pub(crate) struct ListSplit<'a> {
+    s: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> ListSplit<'a> {
+    pub(crate) fn new(s: &'a [u8]) -> Self {
+        let blank = s.iter().all(|&b| is_ws(b));
+        ListSplit {
+            s,
+            pos: 0,
+            done: blank,
+        }
+    }
+}
+
+impl Iterator for ListSplit<'_> {
+    type Item = (usize, usize);
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let mut i = start;
+        let mut in_quote = false;
+        let mut in_angle = false;
+        while let Some(&b) = self.s.get(i) {
+            if in_quote {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_quote = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => in_quote = true,
+                    b'<' => in_angle = true,
+                    b'>' => in_angle = false,
+                    b',' if !in_angle => break,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        let end = i.min(self.s.len());
+        if end >= self.s.len() {
+            self.done = true;
+        } else {
+            self.pos = end + 1;
+        }
+        Some(trim_range(self.s, start, end))
+    }
+}
+
+/// Characters allowed in an unquoted header parameter value (token, host, IPv6).
+fn is_param_value(b: u8) -> bool {
+    is_token(b) || matches!(b, b':' | b'[' | b']' | b'/' | b'@')
+}
+
+/// One parsed header parameter: name range and optional value range (raw, quotes kept).
+pub(crate) type ParamSpan = ((usize, usize), Option<(usize, usize)>);
+
+/// Parses `*( SEMI generic-param )` from the cursor to the end of the value.
+///
+/// Returns `None` on any grammar error (empty parameter, bad characters, trailing junk).
+pub(crate) fn next_header_param(c: &mut Cursor<'_>) -> Option<Option<ParamSpan>> {
+    c.skip_ws();
+    if c.at_end() {
+        return Some(None);
+    }
+    if c.peek() != Some(b';') {
+        return None;
+    }
+    c.pos += 1;
+    c.skip_ws();
+    let name = c.token()?;
+    if c.eat_sep(b'=') {
+        let value = if c.peek() == Some(b'"') {
+            c.quoted()?
+        } else {
+            let (s, e) = c.take_while(is_param_value);
+            if e == s {
+                return None;
+            }
+            (s, e)
+        };
+        Some(Some((name, Some(value))))
+    } else {
+        Some(Some((name, None)))
+    }
+}
+
+/// Checks a header parameter list starting at `pos`; true if it is well formed to the end.
+pub(crate) fn check_header_params(s: &[u8], pos: usize) -> bool {
+    let mut c = Cursor::new(s, pos);
+    loop {
+        match next_header_param(&mut c) {
+            None => return false,
+            Some(None) => return true,
+            Some(Some(_)) => {}
+        }
+    }
+}
+
+/// Iterates over header parameters `(name, value)` of an already-checked parameter list.
+pub struct Params<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Params<'a> {
+    pub(crate) fn new(text: &'a str, pos: usize) -> Self {
+        Params { text, pos }
+    }
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = (&'a str, Option<&'a str>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut c = Cursor::new(self.text.as_bytes(), self.pos);
+        let ((ns, ne), v) = next_header_param(&mut c)??;
+        self.pos = c.pos;
+        let name = self.text.get(ns..ne)?;
+        let value = match v {
+            Some((vs, ve)) => Some(self.text.get(vs..ve)?),
+            None => None,
+        };
+        Some((name, value))
+    }
+}
+
+/// Finds a parameter by case-insensitive name: `Some(None)` for a flag, `Some(Some(v))` for a value.
+pub(crate) fn find_param<'a>(
+    mut params: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    name: &str,
+) -> Option<Option<&'a str>> {
+    params
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+/// Removes the quotes and backslash escapes of a quoted string; plain text is returned as is.
+pub fn unquote(s: &str) -> Cow<'_, str> {
+    let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return Cow::Borrowed(s);
+    };
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Quotes `s` as a SIP quoted-string (escaping `"` and `\`).
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        if ch == '"' || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `%HH` escapes once (never twice); a `%` not followed by two hex digits stays as is.
+pub fn unescape(s: &str) -> Cow<'_, [u8]> {
+    let b = s.as_bytes();
+    if !b.contains(&b'%') {
+        return Cow::Borrowed(b);
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Whether every `%` in `s` starts a valid `%HH` escape.
+pub(crate) fn escapes_ok(s: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if c == b'%' {
+            if s.get(i + 1).copied().and_then(hex).is_none()
+                || s.get(i + 2).copied().and_then(hex).is_none()
+            {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
+/// Parses a non-empty run of ASCII digits as `u64`; `None` on overflow or a non-digit.
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(v)
+}
+
+/// Parses digits as `u32`, saturating at `u32::MAX` (delta-seconds rule); `None` if not digits.
+pub(crate) fn parse_u32_saturating(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(parse_u64(s).map_or(u32::MAX, |v| u32::try_from(v).unwrap_or(u32::MAX)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Vec<&str> {
+        ListSplit::new(s.as_bytes())
+            .map(|(a, b)| &s[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn list_split_respects_quotes_and_angles() {
+        assert_eq!(
+            split(r#""a,b" <sip:x;p=1,2>;q=1 , <sip:y>"#),
+            vec![r#""a,b" <sip:x;p=1,2>;q=1"#, "<sip:y>"]
+        );
+        assert_eq!(split("a,,b"), vec!["a", "", "b"]);
+        assert!(split("   ").is_empty());
+        assert_eq!(split(r#""x\",y", z"#), vec![r#""x\",y""#, "z"]);
+    }
+
+    #[test]
+    fn params_parse_and_reject_empty() {
+        let s = " ; tag = abc ;lr; q=\"x;y\"";
+        assert!(check_header_params(s.as_bytes(), 0));
+        let v: Vec<_> = Params::new(s, 0).collect();
+        assert_eq!(
+            v,
+            vec![("tag", Some("abc")), ("lr", None), ("q", Some("\"x;y\""))]
+        );
+        assert!(!check_header_params(b";;", 0));
+        assert!(!check_header_params(b";a=", 0));
+        assert!(!check_header_params(b";a junk", 0));
+    }
+
+    #[test]
+    fn unescape_once() {
+        assert_eq!(&*unescape("v%61lue%25%34%31"), b"value%41");
+        assert_eq!(&*unescape("%00x"), b"\0x");
+        assert_eq!(&*unescape("%zz"), b"%zz");
+        assert!(escapes_ok(b"a%20b"));
+        assert!(!escapes_ok(b"a%2"));
+    }
+
+    #[test]
+    fn quoting_round_trips() {
+        let q = quote(r#"J "R" \x"#);
+        assert_eq!(unquote(&q), r#"J "R" \x"#);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_u64(b"0009"), Some(9));
+        assert_eq!(parse_u64(b"99999999999999999999999"), None);
+        assert_eq!(parse_u32_saturating(b"10000000000"), Some(u32::MAX));
+        assert_eq!(parse_u32_saturating(b"-1"), None);
+    }
+}

@@ -1,0 +1,407 @@
+//! URIs: `sip:`/`sips:` (RFC 3261 §19.1), `tel:` (RFC 3966) and opaque others kept as text.
+//!
+//! A [`Uri`] is a view over its text: components are byte ranges, read on access.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+
+use super::scan::{Span, escapes_ok, unescape};
+use super::text::SipStr;
+
+/// The scheme of a URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// `sip:`
+    Sip,
+    /// `sips:`
+    Sips,
+    /// `tel:`
+    Tel,
+    /// Any other scheme (the URI is kept as opaque text).
+    Other,
+}
+
+/// Why a URI was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid URI: {0}")]
+pub struct UriError(pub &'static str);
+
+/// A parsed URI; prints exactly as received.
+#[derive(Clone)]
+pub struct Uri {
+    raw: SipStr,
+    scheme: Scheme,
+    scheme_end: u32,
+    user: Option<Span>,
+    password: Option<Span>,
+    host: Span,
+    ip: Option<IpAddr>,
+    port: Option<u16>,
+    params: Span,
+    headers: Option<Span>,
+}
+
+fn is_mark(b: u8) -> bool {
+    matches!(
+        b,
+        b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+    )
+}
+
+fn is_user_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || is_mark(b)
+        || matches!(
+            b,
+            b'%' | b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/'
+        )
+}
+
+fn is_password_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || is_mark(b) || matches!(b, b'%' | b'&' | b'=' | b'+' | b'$' | b',')
+}
+
+fn is_param_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || is_mark(b)
+        || matches!(b, b'%' | b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
+}
+
+fn is_header_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || is_mark(b)
+        || matches!(
+            b,
+            b'%' | b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$' | b'=' | b'&'
+        )
+}
+
+fn is_host_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+}
+
+fn is_opaque_char(b: u8) -> bool {
+    b > 0x20 && b < 0x7f && !matches!(b, b'<' | b'>' | b'"')
+}
+
+/// Checks a `;name[=value]` run of URI parameters.
+fn check_uri_params(s: &[u8]) -> bool {
+    let Some(rest) = s.strip_prefix(b";") else {
+        return s.is_empty();
+    };
+    rest.split(|&b| b == b';').all(|p| {
+        let (name, value) = match p.iter().position(|&b| b == b'=') {
+            Some(i) => (&p[..i], Some(&p[i + 1..])),
+            None => (p, None),
+        };
+        !name.is_empty()
+            && name.iter().all(|&b| is_param_char(b))
+            && value.is_none_or(|v| !v.is_empty() && v.iter().all(|&b| is_param_char(b)))
+            && escapes_ok(p)
+    })
+}
+
+/// Iterates over URI parameters `(name, value)` as written (escapes kept).
+pub struct UriParams<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for UriParams<'a> {
+    type Item = (&'a str, Option<&'a str>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let r = self.rest.strip_prefix(';')?;
+        let end = r.find(';').unwrap_or(r.len());
+        let (p, rest) = r.split_at(end);
+        self.rest = rest;
+        Some(match p.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (p, None),
+        })
+    }
+}
+
+/// Iterates over URI headers `(name, value)` as written (escapes kept).
+pub struct UriHeaders<'a> {
+    rest: Option<std::str::Split<'a, char>>,
+}
+
+impl<'a> Iterator for UriHeaders<'a> {
+    type Item = (&'a str, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        let p = self.rest.as_mut()?.next()?;
+        Some(p.split_once('=').unwrap_or((p, "")))
+    }
+}
+
+impl Uri {
+    /// Parses a URI from text (copied).
+    pub fn parse(s: &str) -> Result<Uri, UriError> {
+        Uri::from_sip_str(SipStr::from(s))
+    }
+
+    /// Parses a URI held in a `SipStr` (no copy).
+    pub fn from_sip_str(raw: SipStr) -> Result<Uri, UriError> {
+        let b = raw.as_bytes();
+        let colon = b
+            .iter()
+            .position(|&c| c == b':')
+            .ok_or(UriError("no scheme"))?;
+        let scheme_txt = &b[..colon];
+        let scheme_ok = scheme_txt.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme_txt
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
+        if !scheme_ok {
+            return Err(UriError("bad scheme"));
+        }
+        let scheme = if scheme_txt.eq_ignore_ascii_case(b"sip") {
+            Scheme::Sip
+        } else if scheme_txt.eq_ignore_ascii_case(b"sips") {
+            Scheme::Sips
+        } else if scheme_txt.eq_ignore_ascii_case(b"tel") {
+            Scheme::Tel
+        } else {
+            Scheme::Other
+        };
+        let mut uri = Uri {
+            raw: SipStr::default(),
+            scheme,
+            scheme_end: u32::try_from(colon).map_err(|_| UriError("too long"))?,
+            user: None,
+            password: None,
+            host: Span::default(),
+            ip: None,
+            port: None,
+            params: Span::new(b.len(), b.len()),
+            headers: None,
+        };
+        let body_start = colon + 1;
+        let body = &b[body_start..];
+        if body.is_empty() || !body.iter().all(|&c| is_opaque_char(c)) {
+            return Err(UriError("empty or contains forbidden characters"));
+        }
+        match scheme {
+            Scheme::Sip | Scheme::Sips => uri.parse_sip(b, body_start)?,
+            Scheme::Tel => {
+                let end = body.iter().position(|&c| c == b';').unwrap_or(body.len());
+                if end == 0 || !check_uri_params(&body[end..]) {
+                    return Err(UriError("bad tel URI"));
+                }
+                uri.host = Span::new(body_start, body_start + end);
+                uri.params = Span::new(body_start + end, b.len());
+            }
+            Scheme::Other => uri.host = Span::new(body_start, b.len()),
+        }
+        uri.raw = raw;
+        Ok(uri)
+    }
+
+    fn parse_sip(&mut self, b: &[u8], start: usize) -> Result<(), UriError> {
+        let body = &b[start..];
+        let mut hp = start;
+        if let Some(at) = body.iter().position(|&c| c == b'@') {
+            let userinfo = &body[..at];
+            let (user, pass) = match userinfo.iter().position(|&c| c == b':') {
+                Some(i) => (&userinfo[..i], Some((i, &userinfo[i + 1..]))),
+                None => (userinfo, None),
+            };
+            if user.is_empty() || !user.iter().all(|&c| is_user_char(c)) || !escapes_ok(user) {
+                return Err(UriError("bad user"));
+            }
+            self.user = Some(Span::new(start, start + user.len()));
+            if let Some((i, p)) = pass {
+                if !p.iter().all(|&c| is_password_char(c)) || !escapes_ok(p) {
+                    return Err(UriError("bad password"));
+                }
+                self.password = Some(Span::new(start + i + 1, start + at));
+            }
+            hp = start + at + 1;
+        }
+        let rest = b.get(hp..).unwrap_or(&[]);
+        let hp_len = rest
+            .iter()
+            .position(|&c| c == b';' || c == b'?')
+            .unwrap_or(rest.len());
+        let hostport = &rest[..hp_len];
+        let (host_len, port) = if hostport.first() == Some(&b'[') {
+            let close = hostport
+                .iter()
+                .position(|&c| c == b']')
+                .ok_or(UriError("unterminated IPv6 reference"))?;
+            let inner =
+                std::str::from_utf8(&hostport[1..close]).map_err(|_| UriError("bad host"))?;
+            let v6: std::net::Ipv6Addr = inner.parse().map_err(|_| UriError("bad IPv6 address"))?;
+            self.ip = Some(IpAddr::V6(v6));
+            (close + 1, &hostport[close + 1..])
+        } else {
+            let n = hostport
+                .iter()
+                .position(|&c| c == b':')
+                .unwrap_or(hostport.len());
+            let host = &hostport[..n];
+            if host.is_empty() || !host.iter().all(|&c| is_host_char(c)) {
+                return Err(UriError("bad host"));
+            }
+            if host.iter().all(|&c| c.is_ascii_digit() || c == b'.') {
+                let txt = std::str::from_utf8(host).map_err(|_| UriError("bad host"))?;
+                if let Ok(v4) = txt.parse::<std::net::Ipv4Addr>() {
+                    self.ip = Some(IpAddr::V4(v4));
+                }
+            }
+            (n, &hostport[n..])
+        };
+        self.host = Span::new(hp, hp + host_len);
+        if let Some(p) = port.strip_prefix(b":") {
+            let v = super::scan::parse_u64(p).ok_or(UriError("bad port"))?;
+            self.port = Some(u16::try_from(v).map_err(|_| UriError("port out of range"))?);
+        } else if !port.is_empty() {
+            return Err(UriError("junk after host"));
+        }
+        let pstart = hp + hp_len;
+        let tail = b.get(pstart..).unwrap_or(&[]);
+        let q = tail.iter().position(|&c| c == b'?').unwrap_or(tail.len());
+        if !check_uri_params(&tail[..q]) {
+            return Err(UriError("bad parameter"));
+        }
+        self.params = Span::new(pstart, pstart + q);
+        if q < tail.len() {
+            let h = &tail[q + 1..];
+            if h.is_empty() || !h.iter().all(|&c| is_header_char(c)) || !escapes_ok(h) {
+                return Err(UriError("bad headers"));
+            }
+            self.headers = Some(Span::new(pstart + q + 1, b.len()));
+        }
+        Ok(())
+    }
+
+    /// The URI text as received.
+    pub fn as_str(&self) -> &str {
+        self.raw.as_str()
+    }
+
+    /// The URI text as a shared string.
+    pub fn as_sip_str(&self) -> &SipStr {
+        &self.raw
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The scheme as written.
+    pub fn scheme_str(&self) -> &str {
+        self.raw.get(..self.scheme_end as usize).unwrap_or("")
+    }
+
+    /// Whether this is a `sip:` or `sips:` URI.
+    pub fn is_sip(&self) -> bool {
+        matches!(self.scheme, Scheme::Sip | Scheme::Sips)
+    }
+
+    /// The user part exactly as written (escapes kept), for sip/sips URIs.
+    pub fn user(&self) -> Option<&str> {
+        self.user.map(|s| s.of(&self.raw))
+    }
+
+    /// The user part with `%HH` escapes decoded once (may hold any byte, even NUL).
+    pub fn user_unescaped(&self) -> Option<Cow<'_, [u8]>> {
+        self.user().map(unescape)
+    }
+
+    /// The password as written, if any.
+    pub fn password(&self) -> Option<&str> {
+        self.password.map(|s| s.of(&self.raw))
+    }
+
+    /// The host as written (IPv6 references keep their brackets); the number for `tel:`;
+    /// everything after the scheme for other schemes.
+    pub fn host(&self) -> &str {
+        self.host.of(&self.raw)
+    }
+
+    /// The host as an IP address, when it is one.
+    pub fn host_ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// The explicit port, if any.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The `tel:` number (RFC 3966), if this is a tel URI.
+    pub fn tel_number(&self) -> Option<&str> {
+        (self.scheme == Scheme::Tel).then(|| self.host())
+    }
+
+    /// URI parameters `(name, value)` as written.
+    pub fn params(&self) -> UriParams<'_> {
+        UriParams {
+            rest: self.params.of(&self.raw),
+        }
+    }
+
+    /// A URI parameter by case-insensitive name: `Some(None)` for a flag such as `lr`.
+    pub fn param(&self, name: &str) -> Option<Option<&str>> {
+        self.params()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The `transport` parameter.
+    pub fn transport(&self) -> Option<&str> {
+        self.param("transport").flatten()
+    }
+
+    /// Whether the `lr` (loose routing) parameter is present.
+    pub fn is_loose_route(&self) -> bool {
+        self.param("lr").is_some()
+    }
+
+    /// The `?headers` part as written, if any.
+    pub fn headers_str(&self) -> Option<&str> {
+        self.headers.map(|s| s.of(&self.raw))
+    }
+
+    /// URI headers `(name, value)` as written (escapes kept).
+    pub fn headers(&self) -> UriHeaders<'_> {
+        UriHeaders {
+            rest: self.headers_str().map(|h| h.split('&')),
+        }
+    }
+
+    /// The URI without its headers part (for a Request-URI built from a Contact).
+    pub fn without_headers(&self) -> Uri {
+        match self.headers {
+            None => self.clone(),
+            Some(h) => {
+                let end = (h.start as usize).saturating_sub(1);
+                let mut u = self.clone();
+                u.raw = self.raw.slice_ascii(0, end);
+                u.headers = None;
+                u
+            }
+        }
+    }
+}
+
+impl fmt::Display for Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Uri({:?})", self.as_str())
+    }
+}
+
+impl std::str::FromStr for Uri {
+    type Err = UriError;
+    fn from_str(s: &str) -> Result<Uri, UriError> {
+        Uri::parse(s)
+    }
+}
