@@ -29,9 +29,10 @@ fn params_equivalent(a: &Uri, b: &Uri) -> bool {
             .find(|(n, _)| unesc_eq_ci(n, name))
             .map(|(_, v)| v.unwrap_or(""))
     }
-    for (n, v) in a.params() {
+    for (n, _) in a.params() {
+        let v = find(a, n).unwrap_or("");
         if let Some(w) = find(b, n) {
-            if !unesc_eq_ci(v.unwrap_or(""), w) {
+            if !unesc_eq_ci(v, w) {
                 return false;
             }
         } else if STRICT_PARAMS.iter().any(|s| unesc_eq_ci(n, s)) {
