@@ -5,7 +5,7 @@ use super::error::HeaderError;
 use super::headers::Headers;
 use super::method::Method;
 use super::name::HeaderName;
-use super::scan::{Cursor, is_token, is_ws, parse_u32_saturating, parse_u64};
+use super::scan::{Cursor, is_ws, parse_u32_saturating, parse_u64};
 use super::text::SipStr;
 
 /// The CSeq header: a sequence number and a method.
@@ -49,29 +49,12 @@ impl std::fmt::Display for CSeq {
     }
 }
 
+/// Call-ID `word` characters (RFC 3261 §25.1).
+static WORD: super::scan::Class = super::scan::class(true, b"-.!%*_+`'~()<>:\\\"/[]?{}");
+
 /// Whether `s` is a valid Call-ID (`word ["@" word]`, no white space).
 fn is_call_id(s: &[u8]) -> bool {
-    let word = |w: &[u8]| {
-        !w.is_empty()
-            && w.iter().all(|&b| {
-                is_token(b)
-                    || matches!(
-                        b,
-                        b'(' | b')'
-                            | b'<'
-                            | b'>'
-                            | b':'
-                            | b'\\'
-                            | b'"'
-                            | b'/'
-                            | b'['
-                            | b']'
-                            | b'?'
-                            | b'{'
-                            | b'}'
-                    )
-            })
-    };
+    let word = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| WORD.has(b));
     let mut parts = s.splitn(2, |&b| b == b'@');
     let first = parts.next().unwrap_or(&[]);
     word(first) && parts.next().is_none_or(word)

@@ -29,7 +29,7 @@ impl Header {
 /// The header fields of a message, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers {
-    list: SmallVec<[Header; 12]>,
+    list: SmallVec<[Header; 16]>,
 }
 
 /// Refuses line breaks and trims surrounding white space (so printing round-trips).
@@ -113,11 +113,25 @@ impl Headers {
         name: &'a HeaderName,
     ) -> impl Iterator<Item = SipStr> + 'a {
         self.get_all(name).flat_map(move |v| {
-            let parts: SmallVec<[SipStr; 2]> = ListSplit::new(v.as_bytes())
-                .map(|(s, e)| v.slice_ascii(s, e))
-                .collect();
+            let parts: SmallVec<[SipStr; 2]> = if ListSplit::is_single(v.as_bytes()) {
+                ListSplit::new(v.as_bytes()).map(|_| v.clone()).collect()
+            } else {
+                ListSplit::new(v.as_bytes())
+                    .map(|(s, e)| v.slice_ascii(s, e))
+                    .collect()
+            };
             parts.into_iter()
         })
+    }
+
+    /// The first list element of the first line named `name` (empty elements included).
+    pub(crate) fn first_element(&self, name: &HeaderName) -> Option<SipStr> {
+        let v = self.get(name)?;
+        if ListSplit::is_single(v.as_bytes()) && !v.is_empty() {
+            return Some(v.clone());
+        }
+        let (s, e) = ListSplit::new(v.as_bytes()).next()?;
+        Some(v.slice_ascii(s, e))
     }
 
     /// The single value of a single-value header: missing → `Missing`, two lines → `Multiple`.

@@ -152,228 +152,462 @@ impl Known {
             .unwrap_or(("", None, false))
     }
 
-    /// Looks a name up, case-insensitively, including compact forms.
+    /// Looks a name up, case-insensitively, including compact forms: one comparison
+    /// after dispatching on (length, first letter, last letter).
+    #[inline]
     fn lookup(name: &[u8]) -> Option<Known> {
-        if let [c] = name {
-            return Self::compact(c.to_ascii_lowercase());
+        let (Some(&f), Some(&l)) = (name.first(), name.last()) else {
+            return None;
+        };
+        if name.len() == 1 {
+            return Self::compact(f.to_ascii_lowercase());
         }
-        let eq = |s: &str| name.eq_ignore_ascii_case(s.as_bytes());
-        match name.len() {
-            2 => {
-                if eq("To") {
+        match (name.len(), f.to_ascii_lowercase(), l.to_ascii_lowercase()) {
+            (2, b't', b'o') => {
+                if name.eq_ignore_ascii_case(b"To") {
                     Some(Known::To)
                 } else {
                     None
                 }
             }
-            3 => {
-                if eq("Via") {
+            (3, b'v', b'a') => {
+                if name.eq_ignore_ascii_case(b"Via") {
                     Some(Known::Via)
                 } else {
                     None
                 }
             }
-            4 => {
-                if eq("CSeq") {
+            (4, b'c', b'q') => {
+                if name.eq_ignore_ascii_case(b"CSeq") {
                     Some(Known::CSeq)
-                } else if eq("Date") {
+                } else {
+                    None
+                }
+            }
+            (4, b'd', b'e') => {
+                if name.eq_ignore_ascii_case(b"Date") {
                     Some(Known::Date)
-                } else if eq("From") {
+                } else {
+                    None
+                }
+            }
+            (4, b'f', b'm') => {
+                if name.eq_ignore_ascii_case(b"From") {
                     Some(Known::From)
-                } else if eq("Path") {
+                } else {
+                    None
+                }
+            }
+            (4, b'p', b'h') => {
+                if name.eq_ignore_ascii_case(b"Path") {
                     Some(Known::Path)
-                } else if eq("RAck") {
+                } else {
+                    None
+                }
+            }
+            (4, b'r', b'k') => {
+                if name.eq_ignore_ascii_case(b"RAck") {
                     Some(Known::RAck)
-                } else if eq("RSeq") {
+                } else {
+                    None
+                }
+            }
+            (4, b'r', b'q') => {
+                if name.eq_ignore_ascii_case(b"RSeq") {
                     Some(Known::RSeq)
                 } else {
                     None
                 }
             }
-            5 => {
-                if eq("Allow") {
+            (5, b'a', b'w') => {
+                if name.eq_ignore_ascii_case(b"Allow") {
                     Some(Known::Allow)
-                } else if eq("Event") {
+                } else {
+                    None
+                }
+            }
+            (5, b'e', b't') => {
+                if name.eq_ignore_ascii_case(b"Event") {
                     Some(Known::Event)
-                } else if eq("Route") {
+                } else {
+                    None
+                }
+            }
+            (5, b'r', b'e') => {
+                if name.eq_ignore_ascii_case(b"Route") {
                     Some(Known::Route)
                 } else {
                     None
                 }
             }
-            6 => {
-                if eq("Accept") {
+            (6, b'a', b't') => {
+                if name.eq_ignore_ascii_case(b"Accept") {
                     Some(Known::Accept)
-                } else if eq("Min-SE") {
+                } else {
+                    None
+                }
+            }
+            (6, b'm', b'e') => {
+                if name.eq_ignore_ascii_case(b"Min-SE") {
                     Some(Known::MinSe)
-                } else if eq("Reason") {
+                } else {
+                    None
+                }
+            }
+            (6, b'r', b'n') => {
+                if name.eq_ignore_ascii_case(b"Reason") {
                     Some(Known::Reason)
-                } else if eq("Server") {
+                } else {
+                    None
+                }
+            }
+            (6, b's', b'r') => {
+                if name.eq_ignore_ascii_case(b"Server") {
                     Some(Known::Server)
                 } else {
                     None
                 }
             }
-            7 => {
-                if eq("Call-ID") {
+            (7, b'c', b'd') => {
+                if name.eq_ignore_ascii_case(b"Call-ID") {
                     Some(Known::CallId)
-                } else if eq("Contact") {
+                } else {
+                    None
+                }
+            }
+            (7, b'c', b't') => {
+                if name.eq_ignore_ascii_case(b"Contact") {
                     Some(Known::Contact)
-                } else if eq("Expires") {
+                } else {
+                    None
+                }
+            }
+            (7, b'e', b's') => {
+                if name.eq_ignore_ascii_case(b"Expires") {
                     Some(Known::Expires)
-                } else if eq("Privacy") {
+                } else {
+                    None
+                }
+            }
+            (7, b'p', b'y') => {
+                if name.eq_ignore_ascii_case(b"Privacy") {
                     Some(Known::Privacy)
-                } else if eq("Require") {
+                } else {
+                    None
+                }
+            }
+            (7, b'r', b'e') => {
+                if name.eq_ignore_ascii_case(b"Require") {
                     Some(Known::Require)
-                } else if eq("Subject") {
+                } else {
+                    None
+                }
+            }
+            (7, b's', b't') => {
+                if name.eq_ignore_ascii_case(b"Subject") {
                     Some(Known::Subject)
-                } else if eq("Warning") {
+                } else {
+                    None
+                }
+            }
+            (7, b'w', b'g') => {
+                if name.eq_ignore_ascii_case(b"Warning") {
                     Some(Known::Warning)
                 } else {
                     None
                 }
             }
-            8 => {
-                if eq("Identity") {
+            (8, b'i', b'y') => {
+                if name.eq_ignore_ascii_case(b"Identity") {
                     Some(Known::Identity)
-                } else if eq("Priority") {
+                } else {
+                    None
+                }
+            }
+            (8, b'p', b'y') => {
+                if name.eq_ignore_ascii_case(b"Priority") {
                     Some(Known::Priority)
-                } else if eq("Refer-To") {
+                } else {
+                    None
+                }
+            }
+            (8, b'r', b'o') => {
+                if name.eq_ignore_ascii_case(b"Refer-To") {
                     Some(Known::ReferTo)
-                } else if eq("Replaces") {
-                    Some(Known::Replaces)
-                } else if eq("Reply-To") {
+                } else if name.eq_ignore_ascii_case(b"Reply-To") {
                     Some(Known::ReplyTo)
                 } else {
                     None
                 }
             }
-            9 => {
-                if eq("Call-Info") {
+            (8, b'r', b's') => {
+                if name.eq_ignore_ascii_case(b"Replaces") {
+                    Some(Known::Replaces)
+                } else {
+                    None
+                }
+            }
+            (9, b'c', b'o') => {
+                if name.eq_ignore_ascii_case(b"Call-Info") {
                     Some(Known::CallInfo)
-                } else if eq("Supported") {
+                } else {
+                    None
+                }
+            }
+            (9, b's', b'd') => {
+                if name.eq_ignore_ascii_case(b"Supported") {
                     Some(Known::Supported)
-                } else if eq("Timestamp") {
+                } else {
+                    None
+                }
+            }
+            (9, b't', b'p') => {
+                if name.eq_ignore_ascii_case(b"Timestamp") {
                     Some(Known::Timestamp)
                 } else {
                     None
                 }
             }
-            10 => {
-                if eq("Alert-Info") {
+            (10, b'a', b'o') => {
+                if name.eq_ignore_ascii_case(b"Alert-Info") {
                     Some(Known::AlertInfo)
-                } else if eq("Error-Info") {
+                } else {
+                    None
+                }
+            }
+            (10, b'e', b'o') => {
+                if name.eq_ignore_ascii_case(b"Error-Info") {
                     Some(Known::ErrorInfo)
-                } else if eq("User-Agent") {
+                } else {
+                    None
+                }
+            }
+            (10, b'u', b't') => {
+                if name.eq_ignore_ascii_case(b"User-Agent") {
                     Some(Known::UserAgent)
                 } else {
                     None
                 }
             }
-            11 => {
-                if eq("In-Reply-To") {
+            (11, b'i', b'o') => {
+                if name.eq_ignore_ascii_case(b"In-Reply-To") {
                     Some(Known::InReplyTo)
-                } else if eq("Min-Expires") {
+                } else {
+                    None
+                }
+            }
+            (11, b'm', b's') => {
+                if name.eq_ignore_ascii_case(b"Min-Expires") {
                     Some(Known::MinExpires)
-                } else if eq("Referred-By") {
-                    Some(Known::ReferredBy)
-                } else if eq("Retry-After") {
+                } else {
+                    None
+                }
+            }
+            (11, b'r', b'r') => {
+                if name.eq_ignore_ascii_case(b"Retry-After") {
                     Some(Known::RetryAfter)
-                } else if eq("Unsupported") {
+                } else {
+                    None
+                }
+            }
+            (11, b'r', b'y') => {
+                if name.eq_ignore_ascii_case(b"Referred-By") {
+                    Some(Known::ReferredBy)
+                } else {
+                    None
+                }
+            }
+            (11, b'u', b'd') => {
+                if name.eq_ignore_ascii_case(b"Unsupported") {
                     Some(Known::Unsupported)
                 } else {
                     None
                 }
             }
-            12 => {
-                if eq("Allow-Events") {
+            (12, b'a', b's') => {
+                if name.eq_ignore_ascii_case(b"Allow-Events") {
                     Some(Known::AllowEvents)
-                } else if eq("Content-Type") {
+                } else {
+                    None
+                }
+            }
+            (12, b'c', b'e') => {
+                if name.eq_ignore_ascii_case(b"Content-Type") {
                     Some(Known::ContentType)
-                } else if eq("Max-Forwards") {
-                    Some(Known::MaxForwards)
-                } else if eq("MIME-Version") {
+                } else {
+                    None
+                }
+            }
+            (12, b'm', b'n') => {
+                if name.eq_ignore_ascii_case(b"MIME-Version") {
                     Some(Known::MimeVersion)
-                } else if eq("Organization") {
+                } else {
+                    None
+                }
+            }
+            (12, b'm', b's') => {
+                if name.eq_ignore_ascii_case(b"Max-Forwards") {
+                    Some(Known::MaxForwards)
+                } else {
+                    None
+                }
+            }
+            (12, b'o', b'n') => {
+                if name.eq_ignore_ascii_case(b"Organization") {
                     Some(Known::Organization)
-                } else if eq("Record-Route") {
+                } else {
+                    None
+                }
+            }
+            (12, b'r', b'e') => {
+                if name.eq_ignore_ascii_case(b"Record-Route") {
                     Some(Known::RecordRoute)
                 } else {
                     None
                 }
             }
-            13 => {
-                if eq("Authorization") {
+            (13, b'a', b'n') => {
+                if name.eq_ignore_ascii_case(b"Authorization") {
                     Some(Known::Authorization)
-                } else if eq("Identity-Info") {
+                } else {
+                    None
+                }
+            }
+            (13, b'i', b'o') => {
+                if name.eq_ignore_ascii_case(b"Identity-Info") {
                     Some(Known::IdentityInfo)
-                } else if eq("Proxy-Require") {
+                } else {
+                    None
+                }
+            }
+            (13, b'p', b'e') => {
+                if name.eq_ignore_ascii_case(b"Proxy-Require") {
                     Some(Known::ProxyRequire)
-                } else if eq("Service-Route") {
+                } else {
+                    None
+                }
+            }
+            (13, b's', b'e') => {
+                if name.eq_ignore_ascii_case(b"Service-Route") {
                     Some(Known::ServiceRoute)
                 } else {
                     None
                 }
             }
-            14 => {
-                if eq("Accept-Contact") {
+            (14, b'a', b't') => {
+                if name.eq_ignore_ascii_case(b"Accept-Contact") {
                     Some(Known::AcceptContact)
-                } else if eq("Content-Length") {
+                } else {
+                    None
+                }
+            }
+            (14, b'c', b'h') => {
+                if name.eq_ignore_ascii_case(b"Content-Length") {
                     Some(Known::ContentLength)
-                } else if eq("Reject-Contact") {
+                } else {
+                    None
+                }
+            }
+            (14, b'r', b't') => {
+                if name.eq_ignore_ascii_case(b"Reject-Contact") {
                     Some(Known::RejectContact)
                 } else {
                     None
                 }
             }
-            15 => {
-                if eq("Accept-Encoding") {
-                    Some(Known::AcceptEncoding)
-                } else if eq("Accept-Language") {
+            (15, b'a', b'e') => {
+                if name.eq_ignore_ascii_case(b"Accept-Language") {
                     Some(Known::AcceptLanguage)
-                } else if eq("Session-Expires") {
+                } else {
+                    None
+                }
+            }
+            (15, b'a', b'g') => {
+                if name.eq_ignore_ascii_case(b"Accept-Encoding") {
+                    Some(Known::AcceptEncoding)
+                } else {
+                    None
+                }
+            }
+            (15, b's', b's') => {
+                if name.eq_ignore_ascii_case(b"Session-Expires") {
                     Some(Known::SessionExpires)
                 } else {
                     None
                 }
             }
-            16 => {
-                if eq("Content-Encoding") {
-                    Some(Known::ContentEncoding)
-                } else if eq("Content-Language") {
+            (16, b'c', b'e') => {
+                if name.eq_ignore_ascii_case(b"Content-Language") {
                     Some(Known::ContentLanguage)
-                } else if eq("WWW-Authenticate") {
+                } else {
+                    None
+                }
+            }
+            (16, b'c', b'g') => {
+                if name.eq_ignore_ascii_case(b"Content-Encoding") {
+                    Some(Known::ContentEncoding)
+                } else {
+                    None
+                }
+            }
+            (16, b'w', b'e') => {
+                if name.eq_ignore_ascii_case(b"WWW-Authenticate") {
                     Some(Known::WwwAuthenticate)
                 } else {
                     None
                 }
             }
-            18 => {
-                if eq("Proxy-Authenticate") {
+            (18, b'p', b'e') => {
+                if name.eq_ignore_ascii_case(b"Proxy-Authenticate") {
                     Some(Known::ProxyAuthenticate)
-                } else if eq("Subscription-State") {
+                } else {
+                    None
+                }
+            }
+            (18, b's', b'e') => {
+                if name.eq_ignore_ascii_case(b"Subscription-State") {
                     Some(Known::SubscriptionState)
                 } else {
                     None
                 }
             }
-            19 => {
-                if eq("Authentication-Info") {
+            (19, b'a', b'o') => {
+                if name.eq_ignore_ascii_case(b"Authentication-Info") {
                     Some(Known::AuthenticationInfo)
-                } else if eq("Content-Disposition") {
+                } else {
+                    None
+                }
+            }
+            (19, b'c', b'n') => {
+                if name.eq_ignore_ascii_case(b"Content-Disposition") {
                     Some(Known::ContentDisposition)
-                } else if eq("P-Asserted-Identity") {
-                    Some(Known::PAssertedIdentity)
-                } else if eq("Proxy-Authorization") {
+                } else {
+                    None
+                }
+            }
+            (19, b'p', b'n') => {
+                if name.eq_ignore_ascii_case(b"Proxy-Authorization") {
                     Some(Known::ProxyAuthorization)
-                } else if eq("Request-Disposition") {
+                } else {
+                    None
+                }
+            }
+            (19, b'p', b'y') => {
+                if name.eq_ignore_ascii_case(b"P-Asserted-Identity") {
+                    Some(Known::PAssertedIdentity)
+                } else {
+                    None
+                }
+            }
+            (19, b'r', b'n') => {
+                if name.eq_ignore_ascii_case(b"Request-Disposition") {
                     Some(Known::RequestDisposition)
                 } else {
                     None
                 }
             }
-            20 => {
-                if eq("P-Preferred-Identity") {
+            (20, b'p', b'y') => {
+                if name.eq_ignore_ascii_case(b"P-Preferred-Identity") {
                     Some(Known::PPreferredIdentity)
                 } else {
                     None
@@ -621,6 +855,7 @@ impl HeaderName {
 }
 
 impl PartialEq for HeaderName {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Repr::Known(a), Repr::Known(b)) => a == b,

@@ -7,7 +7,7 @@ use super::error::HeaderError;
 use super::headers::Headers;
 use super::name::HeaderName;
 use super::scan::{
-    Cursor, Params, Span, check_header_params, find_param, is_token, is_ws, unquote,
+    Cursor, Params, Span, check_header_params_find, find_param, is_token, is_ws, unquote,
 };
 use super::text::SipStr;
 use super::uri::Uri;
@@ -20,6 +20,7 @@ pub struct NameAddr {
     uri: Uri,
     bracketed: bool,
     params: u32,
+    tag: Option<Span>,
 }
 
 impl NameAddr {
@@ -71,15 +72,14 @@ impl NameAddr {
             return Err(bad);
         }
         let params = c.pos;
-        if !check_header_params(b, params) {
-            return Err(bad);
-        }
+        let tag = check_header_params_find(b, params, b"tag").ok_or(bad)?;
         Ok(NameAddr {
             raw,
             display,
             uri,
             bracketed,
             params: u32::try_from(params).map_err(|_| bad)?,
+            tag,
         })
     }
 
@@ -120,7 +120,7 @@ impl NameAddr {
 
     /// The `tag` parameter (From/To).
     pub fn tag(&self) -> Option<&str> {
-        self.param("tag").flatten()
+        self.tag.map(|t| t.of(&self.raw))
     }
 
     /// The `tag` parameter as a shared string (a dialog key).

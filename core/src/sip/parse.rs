@@ -15,21 +15,52 @@ use super::text::SipStr;
 use super::uri::Uri;
 use super::via::Via;
 
-/// Returns (end of line content, start of next line) for the line starting at `pos`.
-fn line_at(b: &[u8], pos: usize) -> (usize, usize) {
-    let rest = b.get(pos..).unwrap_or(&[]);
-    match rest.iter().position(|&c| c == b'\n') {
-        Some(i) => {
-            let nl = pos + i;
-            let end = if i > 0 && b.get(nl - 1) == Some(&b'\r') {
-                nl - 1
-            } else {
-                nl
-            };
-            (end, nl + 1)
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LFS: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+
+/// Finds the next LF at or after `pos` (eight bytes at a time) and reports whether a
+/// non-ASCII byte may precede it (a hint: `true` can be a false positive, never a false
+/// negative). Returns `b.len()` when there is no LF.
+#[inline]
+fn find_lf(b: &[u8], pos: usize) -> (usize, bool) {
+    let mut i = pos;
+    let mut seen: u64 = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let x = w ^ LFS;
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        seen |= w;
+        if found != 0 {
+            return (i + (found.trailing_zeros() / 8) as usize, seen & HIGH != 0);
         }
-        None => (b.len(), b.len()),
+        i += 8;
     }
+    while let Some(&c) = b.get(i) {
+        if c == b'\n' {
+            return (i, seen & HIGH != 0);
+        }
+        seen |= u64::from(c);
+        i += 1;
+    }
+    (b.len(), seen & HIGH != 0)
+}
+
+/// Returns (end of line content, start of next line, maybe non-ASCII) for the line at `pos`.
+#[inline]
+fn line_at(b: &[u8], pos: usize) -> (usize, usize, bool) {
+    let (nl, high) = find_lf(b, pos);
+    if nl >= b.len() {
+        return (b.len(), b.len(), high);
+    }
+    let end = if nl > pos && b.get(nl - 1) == Some(&b'\r') {
+        nl - 1
+    } else {
+        nl
+    };
+    (end, nl + 1, high)
 }
 
 /// Replaces each fold (optional white space, CR/LF, white space) by one space.
@@ -195,7 +226,7 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
     {
         return Err(ParseError::Garbage(Problem::Empty));
     }
-    let (sl_end, mut p) = line_at(b, pos);
+    let (sl_end, mut p, _) = line_at(b, pos);
     let is_response = b
         .get(pos..pos + 4)
         .is_some_and(|v| v.eq_ignore_ascii_case(b"SIP/"));
@@ -210,7 +241,7 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
     let mut content_length: Option<u64> = None;
     let mut body_start = None;
     while p < b.len() {
-        let (le, next) = line_at(b, p);
+        let (le, next, mut high) = line_at(b, p);
         if le == p {
             body_start = Some(next);
             break;
@@ -220,7 +251,8 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
         let mut q = next;
         let mut folded = false;
         while b.get(q).is_some_and(|&c| c == b' ' || c == b'\t') {
-            let (le2, n2) = line_at(b, q);
+            let (le2, n2, h2) = line_at(b, q);
+            high |= h2;
             end = le2;
             q = n2;
             folded = true;
@@ -233,12 +265,14 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
             continue;
         };
         let (ns, ne) = trim_range(b, line_start, line_start + colon);
-        if ns != line_start || !is_token_str(b.get(ns..ne).unwrap_or(&[])) {
+        let name_bytes = b.get(ns..ne).unwrap_or(&[]);
+        let known = HeaderName::known_from_bytes(name_bytes);
+        if ns != line_start || (known.is_none() && !is_token_str(name_bytes)) {
             problem.get_or_insert(Problem::BadHeaderLine);
             continue;
         }
         let (vs, ve) = trim_range(b, line_start + colon + 1, end);
-        if std::str::from_utf8(line).is_err() {
+        if high && std::str::from_utf8(line).is_err() {
             problem.get_or_insert(Problem::InvalidUtf8);
             continue;
         }
@@ -247,7 +281,7 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
         } else {
             SipStr::from_checked(datagram.slice(vs..ve))
         };
-        let name = match HeaderName::known_from_bytes(b.get(ns..ne).unwrap_or(&[])) {
+        let name = match known {
             Some(n) => n,
             None => HeaderName::from_received(SipStr::from_checked(datagram.slice(ns..ne))),
         };
@@ -313,5 +347,29 @@ pub fn parse_validated(datagram: Bytes) -> Result<Message, ParseError> {
             r.validate()?;
             Ok(Message::Response(r))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_lf_matches_a_plain_search() {
+        let text = b"abc\r\ndefghijklmnop\nqr\xc3\xa9stuvwxyz0123456789\n";
+        let mut pos = 0;
+        while pos < text.len() {
+            let want = text[pos..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(text.len(), |i| pos + i);
+            let (got, high) = find_lf(text, pos);
+            assert_eq!(got, want, "from {pos}");
+            if text[pos..want].iter().any(|&c| c >= 0x80) {
+                assert!(high, "non-ASCII before the LF is always reported");
+            }
+            pos += 1;
+        }
+        assert_eq!(find_lf(b"no newline here at all", 0).0, 22);
     }
 }

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use super::text::SipStr;
+
 /// A byte range inside some value (`u32` keeps typed views small).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Span {
@@ -18,29 +20,87 @@ impl Span {
         }
     }
 
-    /// The text under the span, or "" if out of range.
-    pub(crate) fn of<'a>(&self, s: &'a str) -> &'a str {
-        s.get(self.start as usize..self.end as usize).unwrap_or("")
+    /// The text under the span (only that part is UTF-8 checked), or "" if out of range.
+    #[inline]
+    pub(crate) fn of<'a>(&self, s: &'a SipStr) -> &'a str {
+        s.as_bytes()
+            .get(self.start as usize..self.end as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 }
 
+/// A character class as a 256-entry membership table.
+pub(crate) struct Class([bool; 256]);
+
+impl Class {
+    /// Whether `b` belongs to the class.
+    #[inline]
+    pub(crate) fn has(&self, b: u8) -> bool {
+        self.0[b as usize]
+    }
+
+    /// Whether every byte of `s` belongs to the class, and every `%` in it starts a
+    /// `%HH` escape (one pass).
+    #[inline]
+    pub(crate) fn all_escaped(&self, s: &[u8]) -> bool {
+        let mut i = 0;
+        while let Some(&b) = s.get(i) {
+            if !self.has(b) {
+                return false;
+            }
+            if b == b'%' {
+                if s.get(i + 1).copied().and_then(hex).is_none()
+                    || s.get(i + 2).copied().and_then(hex).is_none()
+                {
+                    return false;
+                }
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        true
+    }
+}
+
+/// Builds a class: ASCII letters and digits if `alnum`, plus the bytes of `extra`.
+pub(crate) const fn class(alnum: bool, extra: &[u8]) -> Class {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        if alnum && (i as u8).is_ascii_alphanumeric() {
+            t[i] = true;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < extra.len() {
+        t[extra[j] as usize] = true;
+        j += 1;
+    }
+    Class(t)
+}
+
 /// RFC 3261 `token` characters.
+pub(crate) static TOKEN: Class = class(true, b"-.!%*_+`'~");
+
+/// RFC 3261 `token` characters.
+#[inline]
 pub(crate) fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    TOKEN.has(b)
 }
 
 /// Linear white space (after unfolding CR/LF can only appear in folded raw text).
+#[inline]
 pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Whether the whole string is a non-empty token.
+#[inline]
 pub(crate) fn is_token_str(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_token(b))
+    !s.is_empty() && s.iter().all(|&b| TOKEN.has(b))
 }
 
 /// Trims linear white space on both sides, returning the range kept.
@@ -65,6 +125,7 @@ impl<'a> Cursor<'a> {
         Cursor { s, pos }
     }
 
+    #[inline]
     pub(crate) fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
@@ -73,6 +134,7 @@ impl<'a> Cursor<'a> {
         self.pos >= self.s.len()
     }
 
+    #[inline]
     pub(crate) fn skip_ws(&mut self) {
         while self.peek().is_some_and(is_ws) {
             self.pos += 1;
@@ -94,6 +156,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Consumes a run of bytes matching `f`; returns its start and end.
+    #[inline]
     pub(crate) fn take_while(&mut self, f: impl Fn(u8) -> bool) -> (usize, usize) {
         let start = self.pos;
         while self.peek().is_some_and(&f) {
@@ -103,6 +166,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Consumes a non-empty token.
+    #[inline]
     pub(crate) fn token(&mut self) -> Option<(usize, usize)> {
         let (s, e) = self.take_while(is_token);
         (e > s).then_some((s, e))
@@ -148,6 +212,12 @@ impl<'a> ListSplit<'a> {
             done: blank,
         }
     }
+
+    /// Whether `s` holds no comma at all (so it is a single element).
+    #[inline]
+    pub(crate) fn is_single(s: &[u8]) -> bool {
+        !s.contains(&b',')
+    }
 }
 
 impl Iterator for ListSplit<'_> {
@@ -189,8 +259,11 @@ impl Iterator for ListSplit<'_> {
 }
 
 /// Characters allowed in an unquoted header parameter value (token, host, IPv6).
+static PARAM_VALUE: Class = class(true, b"-.!%*_+`'~:[]/@");
+
+#[inline]
 fn is_param_value(b: u8) -> bool {
-    is_token(b) || matches!(b, b':' | b'[' | b']' | b'/' | b'@')
+    PARAM_VALUE.has(b)
 }
 
 /// One parsed header parameter: name range and optional value range (raw, quotes kept).
@@ -238,27 +311,53 @@ pub(crate) fn check_header_params(s: &[u8], pos: usize) -> bool {
     }
 }
 
+/// Checks a header parameter list like [`check_header_params`] and, in the same pass,
+/// finds the value of the first parameter named `name` (case-insensitive).
+///
+/// `None`: malformed. `Some(None)`: well formed, no such valued parameter.
+pub(crate) fn check_header_params_find(s: &[u8], pos: usize, name: &[u8]) -> Option<Option<Span>> {
+    let mut c = Cursor::new(s, pos);
+    let mut found = None;
+    loop {
+        match next_header_param(&mut c)? {
+            None => return Some(found),
+            Some(((ns, ne), v)) => {
+                if found.is_none() && s.get(ns..ne).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+                    found = v.map(|(vs, ve)| Span::new(vs, ve));
+                }
+            }
+        }
+    }
+}
+
 /// Iterates over header parameters `(name, value)` of an already-checked parameter list.
 pub struct Params<'a> {
-    text: &'a str,
+    text: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Params<'a> {
-    pub(crate) fn new(text: &'a str, pos: usize) -> Self {
-        Params { text, pos }
+    pub(crate) fn new(text: &'a SipStr, pos: usize) -> Self {
+        Params {
+            text: text.as_bytes(),
+            pos,
+        }
     }
+}
+
+fn utf8_at(b: &[u8], s: usize, e: usize) -> Option<&str> {
+    std::str::from_utf8(b.get(s..e)?).ok()
 }
 
 impl<'a> Iterator for Params<'a> {
     type Item = (&'a str, Option<&'a str>);
     fn next(&mut self) -> Option<Self::Item> {
-        let mut c = Cursor::new(self.text.as_bytes(), self.pos);
+        let mut c = Cursor::new(self.text, self.pos);
         let ((ns, ne), v) = next_header_param(&mut c)??;
         self.pos = c.pos;
-        let name = self.text.get(ns..ne)?;
+        let name = utf8_at(self.text, ns, ne)?;
         let value = match v {
-            Some((vs, ve)) => Some(self.text.get(vs..ve)?),
+            Some((vs, ve)) => Some(utf8_at(self.text, vs, ve)?),
             None => None,
         };
         Some((name, value))
@@ -266,13 +365,20 @@ impl<'a> Iterator for Params<'a> {
 }
 
 /// Finds a parameter by case-insensitive name: `Some(None)` for a flag, `Some(Some(v))` for a value.
-pub(crate) fn find_param<'a>(
-    mut params: impl Iterator<Item = (&'a str, Option<&'a str>)>,
-    name: &str,
-) -> Option<Option<&'a str>> {
-    params
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v)
+///
+/// Compares names as bytes and converts only the value found.
+pub(crate) fn find_param<'a>(params: Params<'a>, name: &str) -> Option<Option<&'a str>> {
+    let text = params.text;
+    let mut c = Cursor::new(text, params.pos);
+    loop {
+        let ((ns, ne), v) = next_header_param(&mut c)??;
+        if text.get(ns..ne)?.eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(match v {
+                Some((vs, ve)) => Some(utf8_at(text, vs, ve)?),
+                None => None,
+            });
+        }
+    }
 }
 
 /// Removes the quotes and backslash escapes of a quoted string; plain text is returned as is.
@@ -345,24 +451,6 @@ pub fn unescape(s: &str) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// Whether every `%` in `s` starts a valid `%HH` escape.
-pub(crate) fn escapes_ok(s: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if c == b'%' {
-            if s.get(i + 1).copied().and_then(hex).is_none()
-                || s.get(i + 2).copied().and_then(hex).is_none()
-            {
-                return false;
-            }
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    true
-}
-
 /// Parses a non-empty run of ASCII digits as `u64`; `None` on overflow or a non-digit.
 pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() {
@@ -411,7 +499,8 @@ mod tests {
     fn params_parse_and_reject_empty() {
         let s = " ; tag = abc ;lr; q=\"x;y\"";
         assert!(check_header_params(s.as_bytes(), 0));
-        let v: Vec<_> = Params::new(s, 0).collect();
+        let owned = SipStr::from(s);
+        let v: Vec<_> = Params::new(&owned, 0).collect();
         assert_eq!(
             v,
             vec![("tag", Some("abc")), ("lr", None), ("q", Some("\"x;y\""))]
@@ -426,8 +515,10 @@ mod tests {
         assert_eq!(&*unescape("v%61lue%25%34%31"), b"value%41");
         assert_eq!(&*unescape("%00x"), b"\0x");
         assert_eq!(&*unescape("%zz"), b"%zz");
-        assert!(escapes_ok(b"a%20b"));
-        assert!(!escapes_ok(b"a%2"));
+        let c = class(true, b"%");
+        assert!(c.all_escaped(b"a%20b"));
+        assert!(!c.all_escaped(b"a%2"));
+        assert!(!c.all_escaped(b"a b"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::scan::{Span, escapes_ok, unescape};
+use super::scan::{Class, Span, class, unescape};
 use super::text::SipStr;
 
 /// The scheme of a URI.
@@ -42,48 +42,28 @@ pub struct Uri {
     headers: Option<Span>,
 }
 
-fn is_mark(b: u8) -> bool {
-    matches!(
-        b,
-        b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-    )
+const fn opaque() -> Class {
+    let mut extra = [0u8; 94];
+    let mut n = 0;
+    let mut c = 0x21u8;
+    while c < 0x7f {
+        if c != b'<' && c != b'>' && c != b'"' {
+            extra[n] = c;
+            n += 1;
+        }
+        c += 1;
+    }
+    let (used, _) = extra.split_at(n);
+    class(true, used)
 }
 
-fn is_user_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || is_mark(b)
-        || matches!(
-            b,
-            b'%' | b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/'
-        )
-}
-
-fn is_password_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || is_mark(b) || matches!(b, b'%' | b'&' | b'=' | b'+' | b'$' | b',')
-}
-
-fn is_param_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || is_mark(b)
-        || matches!(b, b'%' | b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
-}
-
-fn is_header_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || is_mark(b)
-        || matches!(
-            b,
-            b'%' | b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$' | b'=' | b'&'
-        )
-}
-
-fn is_host_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
-}
-
-fn is_opaque_char(b: u8) -> bool {
-    b > 0x20 && b < 0x7f && !matches!(b, b'<' | b'>' | b'"')
-}
+// RFC 3261 §25.1: unreserved = alphanum / mark, mark = - _ . ! ~ * ' ( )
+static USER: Class = class(true, b"-_.!~*'()%&=+$,;?/");
+static PASSWORD: Class = class(true, b"-_.!~*'()%&=+$,");
+static PARAM: Class = class(true, b"-_.!~*'()%[]/:&+$");
+static HEADER: Class = class(true, b"-_.!~*'()%[]/?:+$=&");
+static HOST: Class = class(true, b"-._");
+static OPAQUE: Class = opaque();
 
 /// Checks a `;name[=value]` run of URI parameters.
 fn check_uri_params(s: &[u8]) -> bool {
@@ -96,9 +76,8 @@ fn check_uri_params(s: &[u8]) -> bool {
             None => (p, None),
         };
         !name.is_empty()
-            && name.iter().all(|&b| is_param_char(b))
-            && value.is_none_or(|v| !v.is_empty() && v.iter().all(|&b| is_param_char(b)))
-            && escapes_ok(p)
+            && PARAM.all_escaped(name)
+            && value.is_none_or(|v| !v.is_empty() && PARAM.all_escaped(v))
     })
 }
 
@@ -178,8 +157,11 @@ impl Uri {
         };
         let body_start = colon + 1;
         let body = &b[body_start..];
-        if body.is_empty() || !body.iter().all(|&c| is_opaque_char(c)) {
-            return Err(UriError("empty or contains forbidden characters"));
+        if body.is_empty() {
+            return Err(UriError("empty"));
+        }
+        if !matches!(scheme, Scheme::Sip | Scheme::Sips) && !body.iter().all(|&c| OPAQUE.has(c)) {
+            return Err(UriError("forbidden characters"));
         }
         match scheme {
             Scheme::Sip | Scheme::Sips => uri.parse_sip(b, body_start)?,
@@ -206,12 +188,12 @@ impl Uri {
                 Some(i) => (&userinfo[..i], Some((i, &userinfo[i + 1..]))),
                 None => (userinfo, None),
             };
-            if user.is_empty() || !user.iter().all(|&c| is_user_char(c)) || !escapes_ok(user) {
+            if user.is_empty() || !USER.all_escaped(user) {
                 return Err(UriError("bad user"));
             }
             self.user = Some(Span::new(start, start + user.len()));
             if let Some((i, p)) = pass {
-                if !p.iter().all(|&c| is_password_char(c)) || !escapes_ok(p) {
+                if !PASSWORD.all_escaped(p) {
                     return Err(UriError("bad password"));
                 }
                 self.password = Some(Span::new(start + i + 1, start + at));
@@ -240,7 +222,7 @@ impl Uri {
                 .position(|&c| c == b':')
                 .unwrap_or(hostport.len());
             let host = &hostport[..n];
-            if host.is_empty() || !host.iter().all(|&c| is_host_char(c)) {
+            if host.is_empty() || !host.iter().all(|&c| HOST.has(c)) {
                 return Err(UriError("bad host"));
             }
             if host.iter().all(|&c| c.is_ascii_digit() || c == b'.') {
@@ -267,7 +249,7 @@ impl Uri {
         self.params = Span::new(pstart, pstart + q);
         if q < tail.len() {
             let h = &tail[q + 1..];
-            if h.is_empty() || !h.iter().all(|&c| is_header_char(c)) || !escapes_ok(h) {
+            if h.is_empty() || !HEADER.all_escaped(h) {
                 return Err(UriError("bad headers"));
             }
             self.headers = Some(Span::new(pstart + q + 1, b.len()));

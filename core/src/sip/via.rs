@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use super::error::HeaderError;
 use super::headers::Headers;
 use super::name::HeaderName;
-use super::scan::{Cursor, Params, Span, check_header_params, find_param, is_ws};
+use super::scan::{Cursor, Params, Span, check_header_params_find, find_param, is_ws};
 use super::text::SipStr;
 
 /// The RFC 3261 branch prefix ("magic cookie").
@@ -78,6 +78,7 @@ pub struct Via {
     ip: Option<IpAddr>,
     port: Option<u16>,
     params: u32,
+    branch: Option<Span>,
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -121,7 +122,10 @@ impl Via {
                 return Err(BAD);
             }
             c.pos += 1;
-            let inner = raw.get(s + 1..e).ok_or(BAD)?;
+            let inner = b
+                .get(s + 1..e)
+                .and_then(|x| std::str::from_utf8(x).ok())
+                .ok_or(BAD)?;
             let v6: std::net::Ipv6Addr = inner.parse().map_err(|_| BAD)?;
             (start, c.pos, Some(IpAddr::V6(v6)))
         } else {
@@ -129,10 +133,15 @@ impl Via {
             if e == s {
                 return Err(BAD);
             }
-            let ip = raw
-                .get(s..e)
-                .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
-                .map(IpAddr::V4);
+            let host = b.get(s..e).unwrap_or(&[]);
+            let ip = if host.iter().all(|&x| x.is_ascii_digit() || x == b'.') {
+                std::str::from_utf8(host)
+                    .ok()
+                    .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
+                    .map(IpAddr::V4)
+            } else {
+                None
+            };
             (s, e, ip)
         };
         let mut port = None;
@@ -142,9 +151,11 @@ impl Via {
             port = Some(u16::try_from(v).map_err(|_| BAD)?);
         }
         let params = c.pos;
-        if strict && !check_header_params(b, params) {
-            return Err(BAD);
-        }
+        let branch = if strict {
+            check_header_params_find(b, params, b"branch").ok_or(BAD)?
+        } else {
+            None
+        };
         Ok(Via {
             name: Span::new(name.0, name.1),
             version: Span::new(version.0, version.1),
@@ -153,6 +164,7 @@ impl Via {
             ip,
             port,
             params: u32::try_from(params).map_err(|_| BAD)?,
+            branch,
             raw,
         })
     }
@@ -209,7 +221,10 @@ impl Via {
 
     /// The `branch` parameter.
     pub fn branch(&self) -> Option<&str> {
-        self.param("branch").flatten()
+        match self.branch {
+            Some(span) => Some(span.of(&self.raw)),
+            None => self.param("branch").flatten(),
+        }
     }
 
     /// The `branch` parameter as a shared string (a transaction key).
@@ -287,8 +302,7 @@ impl Headers {
     /// The topmost Via value.
     pub fn via(&self) -> Result<Via, HeaderError> {
         let first = self
-            .elements(&HeaderName::VIA)
-            .next()
+            .first_element(&HeaderName::VIA)
             .ok_or(HeaderError::Missing("Via"))?;
         Via::parse(first)
     }
