@@ -298,3 +298,31 @@ fn builder_for_outgoing_requests() {
             .is_err()
     );
 }
+
+#[test]
+fn auth_headers_are_never_split() {
+    let r = request(
+        "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\n\
+         To: <sip:a@example.com>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n\
+         Authorization: Digest username=\"a\", realm=\"example.com\", nonce=\"n,1\", uri=\"sip:example.com\", response=\"00\"\r\n\
+         WWW-Authenticate: Digest realm=\"x\", qop=\"auth,auth-int\"\r\n\
+         WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256\r\n\
+         Date: Sat, 13 Nov 2010 23:29:00 GMT\r\nl: 0\r\n\r\n",
+    );
+    r.validate().unwrap();
+    let auth: Vec<_> = r.headers().authorization().collect();
+    assert_eq!(auth.len(), 1);
+    assert!(auth[0].starts_with("Digest username=\"a\", realm="));
+    assert_eq!(r.headers().values(&HeaderName::AUTHORIZATION).count(), 1);
+    assert_eq!(r.headers().www_authenticate().count(), 2);
+    assert_eq!(r.headers().values(&HeaderName::WWW_AUTHENTICATE).count(), 2);
+    assert_eq!(r.headers().values(&HeaderName::DATE).count(), 1);
+}
+
+#[test]
+fn write_to_vec_matches_bytes() {
+    let r = request(INVITE);
+    let mut v = Vec::new();
+    r.write_to_vec(&mut v);
+    assert_eq!(v, r.to_bytes().to_vec());
+}

@@ -212,11 +212,42 @@ impl Headers {
         Ok(())
     }
 
+    /// Replaces the value of the first line named `name` (in place). Returns whether one existed.
+    pub(crate) fn replace_first(&mut self, name: &HeaderName, value: SipStr) -> bool {
+        match self.list.iter_mut().find(|h| &h.name == name) {
+            Some(h) => {
+                h.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Copies every line named `name` from `other`, in order, to the end of this list.
     pub fn copy_from(&mut self, other: &Headers, name: &HeaderName) {
         for h in other.list.iter().filter(|h| &h.name == name) {
             self.list.push(h.clone());
         }
+    }
+
+    /// Authorization values, raw (their digest grammar lives in the `auth` module).
+    pub fn authorization(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::AUTHORIZATION)
+    }
+
+    /// Proxy-Authorization values, raw.
+    pub fn proxy_authorization(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::PROXY_AUTHORIZATION)
+    }
+
+    /// WWW-Authenticate values, raw (never split on commas).
+    pub fn www_authenticate(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::WWW_AUTHENTICATE)
+    }
+
+    /// Proxy-Authenticate values, raw (never split on commas).
+    pub fn proxy_authenticate(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::PROXY_AUTHENTICATE)
     }
 
     /// `X-*` extension headers in order, with their original name spelling.

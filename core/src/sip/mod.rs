@@ -44,6 +44,7 @@
 //! ```
 
 mod build;
+mod derive;
 mod error;
 mod extras;
 mod fields;

@@ -7,7 +7,7 @@ use super::headers::Headers;
 use super::message::{Message, Request, Response};
 use super::name::HeaderName;
 
-fn write_headers(headers: &Headers, body: &[u8], buf: &mut BytesMut) {
+fn write_headers<B: BufMut>(headers: &Headers, body: &[u8], buf: &mut B) {
     for h in headers {
         if *h.name() == HeaderName::CONTENT_LENGTH {
             continue;
@@ -49,6 +49,16 @@ impl Request {
     /// Appends the canonical form to `buf` (a reusable buffer).
     pub fn write_to(&self, buf: &mut BytesMut) {
         buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_str().len());
+        self.write_any(buf);
+    }
+
+    /// Appends the canonical form to a reusable `Vec`.
+    pub fn write_to_vec(&self, buf: &mut Vec<u8>) {
+        buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_str().len());
+        self.write_any(buf);
+    }
+
+    fn write_any<B: BufMut>(&self, buf: &mut B) {
         buf.put_slice(self.method.as_str().as_bytes());
         buf.put_u8(b' ');
         buf.put_slice(self.uri.as_str().as_bytes());
@@ -68,6 +78,16 @@ impl Response {
     /// Appends the canonical form to `buf` (a reusable buffer).
     pub fn write_to(&self, buf: &mut BytesMut) {
         buf.reserve(estimate(&self.headers, &self.body) + self.reason.len());
+        self.write_any(buf);
+    }
+
+    /// Appends the canonical form to a reusable `Vec`.
+    pub fn write_to_vec(&self, buf: &mut Vec<u8>) {
+        buf.reserve(estimate(&self.headers, &self.body) + self.reason.len());
+        self.write_any(buf);
+    }
+
+    fn write_any<B: BufMut>(&self, buf: &mut B) {
         buf.put_slice(b"SIP/2.0 ");
         buf.put_slice(&itoa_buf(u64::from(self.status.code())));
         buf.put_u8(b' ');
@@ -90,6 +110,14 @@ impl Message {
         match self {
             Message::Request(r) => r.write_to(buf),
             Message::Response(r) => r.write_to(buf),
+        }
+    }
+
+    /// Appends the canonical form to a reusable `Vec`.
+    pub fn write_to_vec(&self, buf: &mut Vec<u8>) {
+        match self {
+            Message::Request(r) => r.write_to_vec(buf),
+            Message::Response(r) => r.write_to_vec(buf),
         }
     }
 

@@ -174,6 +174,11 @@ impl Via {
         &self.raw
     }
 
+    /// Where the parameters start in [`as_str`](Self::as_str).
+    pub(crate) fn params_offset(&self) -> usize {
+        self.params as usize
+    }
+
     /// The protocol name (normally `SIP`).
     pub fn protocol_name(&self) -> &str {
         self.name.of(&self.raw)
