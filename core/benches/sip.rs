@@ -65,6 +65,11 @@ fn benches(c: &mut Criterion) {
     g.bench_function("parse_invite_read_typed", |b| {
         b.iter(|| parse_and_read(black_box(&data)))
     });
+    // A heap buffer like a received datagram: every slice is a reference-count increment.
+    let heap = Bytes::from(INVITE.to_vec());
+    g.bench_function("parse_invite_read_typed_heap_buffer", |b| {
+        b.iter(|| parse_and_read(black_box(&heap)))
+    });
     g.bench_function("parse_invite_only", |b| {
         b.iter(|| sip::parse(black_box(data.clone())).is_ok())
     });

@@ -654,7 +654,15 @@ fn application_layer_fields() {
     assert!(req("insuf.dat").call_id().is_err());
     let m = req("multi01.dat");
     assert_eq!(m.headers().count(&HeaderName::CSEQ), 2);
-    assert_eq!(m.cseq(), Err(HeaderError::Multiple("CSeq")));
+    assert_eq!(
+        m.cseq().map(|c| c.seq),
+        Ok(5),
+        "typed access reads the first line"
+    );
+    assert_eq!(
+        m.validate().unwrap_err().problem(),
+        Problem::Header(HeaderError::Multiple("From"))
+    );
 }
 
 #[test]

@@ -74,14 +74,15 @@ fn leading_number<'a>(raw: &'a SipStr, label: &'static str) -> Result<&'a [u8], 
 }
 
 impl Headers {
-    /// The CSeq header.
+    /// The CSeq header (the first line; `validate` refuses duplicates).
     pub fn cseq(&self) -> Result<CSeq, HeaderError> {
-        CSeq::parse(self.single(&HeaderName::CSEQ, "CSeq")?)
+        CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?)
     }
 
-    /// The Call-ID (a shared slice of the message: a dialog key).
+    /// The Call-ID (a shared slice of the message: a dialog key; the first line,
+    /// `validate` refuses duplicates).
     pub fn call_id(&self) -> Result<SipStr, HeaderError> {
-        let v = self.single(&HeaderName::CALL_ID, "Call-ID")?;
+        let v = self.first(&HeaderName::CALL_ID, "Call-ID")?;
         if is_call_id(v.as_bytes()) {
             Ok(v.clone())
         } else {

@@ -148,6 +148,19 @@ impl Headers {
         Ok(first)
     }
 
+    /// The first line of a single-value header (duplicates are [`validate`]'s concern:
+    /// `Request::validate` refuses them).
+    ///
+    /// [`validate`]: super::Request::validate
+    #[inline]
+    pub(crate) fn first(
+        &self,
+        name: &HeaderName,
+        label: &'static str,
+    ) -> Result<&SipStr, HeaderError> {
+        self.get(name).ok_or(HeaderError::Missing(label))
+    }
+
     /// Like [`single`](Self::single) but absent is `Ok(None)`.
     pub(crate) fn optional<'a>(
         &'a self,

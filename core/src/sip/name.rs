@@ -4,6 +4,12 @@ use std::fmt;
 
 use super::text::SipStr;
 
+/// Exact spelling first (the common case), then case-insensitively.
+#[inline]
+fn eq(name: &[u8], canonical: &[u8]) -> bool {
+    name == canonical || name.eq_ignore_ascii_case(canonical)
+}
+
 /// Known header fields (index into [`TABLE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
@@ -164,450 +170,450 @@ impl Known {
         }
         match (name.len(), f.to_ascii_lowercase(), l.to_ascii_lowercase()) {
             (2, b't', b'o') => {
-                if name.eq_ignore_ascii_case(b"To") {
+                if eq(name, b"To") {
                     Some(Known::To)
                 } else {
                     None
                 }
             }
             (3, b'v', b'a') => {
-                if name.eq_ignore_ascii_case(b"Via") {
+                if eq(name, b"Via") {
                     Some(Known::Via)
                 } else {
                     None
                 }
             }
             (4, b'c', b'q') => {
-                if name.eq_ignore_ascii_case(b"CSeq") {
+                if eq(name, b"CSeq") {
                     Some(Known::CSeq)
                 } else {
                     None
                 }
             }
             (4, b'd', b'e') => {
-                if name.eq_ignore_ascii_case(b"Date") {
+                if eq(name, b"Date") {
                     Some(Known::Date)
                 } else {
                     None
                 }
             }
             (4, b'f', b'm') => {
-                if name.eq_ignore_ascii_case(b"From") {
+                if eq(name, b"From") {
                     Some(Known::From)
                 } else {
                     None
                 }
             }
             (4, b'p', b'h') => {
-                if name.eq_ignore_ascii_case(b"Path") {
+                if eq(name, b"Path") {
                     Some(Known::Path)
                 } else {
                     None
                 }
             }
             (4, b'r', b'k') => {
-                if name.eq_ignore_ascii_case(b"RAck") {
+                if eq(name, b"RAck") {
                     Some(Known::RAck)
                 } else {
                     None
                 }
             }
             (4, b'r', b'q') => {
-                if name.eq_ignore_ascii_case(b"RSeq") {
+                if eq(name, b"RSeq") {
                     Some(Known::RSeq)
                 } else {
                     None
                 }
             }
             (5, b'a', b'w') => {
-                if name.eq_ignore_ascii_case(b"Allow") {
+                if eq(name, b"Allow") {
                     Some(Known::Allow)
                 } else {
                     None
                 }
             }
             (5, b'e', b't') => {
-                if name.eq_ignore_ascii_case(b"Event") {
+                if eq(name, b"Event") {
                     Some(Known::Event)
                 } else {
                     None
                 }
             }
             (5, b'r', b'e') => {
-                if name.eq_ignore_ascii_case(b"Route") {
+                if eq(name, b"Route") {
                     Some(Known::Route)
                 } else {
                     None
                 }
             }
             (6, b'a', b't') => {
-                if name.eq_ignore_ascii_case(b"Accept") {
+                if eq(name, b"Accept") {
                     Some(Known::Accept)
                 } else {
                     None
                 }
             }
             (6, b'm', b'e') => {
-                if name.eq_ignore_ascii_case(b"Min-SE") {
+                if eq(name, b"Min-SE") {
                     Some(Known::MinSe)
                 } else {
                     None
                 }
             }
             (6, b'r', b'n') => {
-                if name.eq_ignore_ascii_case(b"Reason") {
+                if eq(name, b"Reason") {
                     Some(Known::Reason)
                 } else {
                     None
                 }
             }
             (6, b's', b'r') => {
-                if name.eq_ignore_ascii_case(b"Server") {
+                if eq(name, b"Server") {
                     Some(Known::Server)
                 } else {
                     None
                 }
             }
             (7, b'c', b'd') => {
-                if name.eq_ignore_ascii_case(b"Call-ID") {
+                if eq(name, b"Call-ID") {
                     Some(Known::CallId)
                 } else {
                     None
                 }
             }
             (7, b'c', b't') => {
-                if name.eq_ignore_ascii_case(b"Contact") {
+                if eq(name, b"Contact") {
                     Some(Known::Contact)
                 } else {
                     None
                 }
             }
             (7, b'e', b's') => {
-                if name.eq_ignore_ascii_case(b"Expires") {
+                if eq(name, b"Expires") {
                     Some(Known::Expires)
                 } else {
                     None
                 }
             }
             (7, b'p', b'y') => {
-                if name.eq_ignore_ascii_case(b"Privacy") {
+                if eq(name, b"Privacy") {
                     Some(Known::Privacy)
                 } else {
                     None
                 }
             }
             (7, b'r', b'e') => {
-                if name.eq_ignore_ascii_case(b"Require") {
+                if eq(name, b"Require") {
                     Some(Known::Require)
                 } else {
                     None
                 }
             }
             (7, b's', b't') => {
-                if name.eq_ignore_ascii_case(b"Subject") {
+                if eq(name, b"Subject") {
                     Some(Known::Subject)
                 } else {
                     None
                 }
             }
             (7, b'w', b'g') => {
-                if name.eq_ignore_ascii_case(b"Warning") {
+                if eq(name, b"Warning") {
                     Some(Known::Warning)
                 } else {
                     None
                 }
             }
             (8, b'i', b'y') => {
-                if name.eq_ignore_ascii_case(b"Identity") {
+                if eq(name, b"Identity") {
                     Some(Known::Identity)
                 } else {
                     None
                 }
             }
             (8, b'p', b'y') => {
-                if name.eq_ignore_ascii_case(b"Priority") {
+                if eq(name, b"Priority") {
                     Some(Known::Priority)
                 } else {
                     None
                 }
             }
             (8, b'r', b'o') => {
-                if name.eq_ignore_ascii_case(b"Refer-To") {
+                if eq(name, b"Refer-To") {
                     Some(Known::ReferTo)
-                } else if name.eq_ignore_ascii_case(b"Reply-To") {
+                } else if eq(name, b"Reply-To") {
                     Some(Known::ReplyTo)
                 } else {
                     None
                 }
             }
             (8, b'r', b's') => {
-                if name.eq_ignore_ascii_case(b"Replaces") {
+                if eq(name, b"Replaces") {
                     Some(Known::Replaces)
                 } else {
                     None
                 }
             }
             (9, b'c', b'o') => {
-                if name.eq_ignore_ascii_case(b"Call-Info") {
+                if eq(name, b"Call-Info") {
                     Some(Known::CallInfo)
                 } else {
                     None
                 }
             }
             (9, b's', b'd') => {
-                if name.eq_ignore_ascii_case(b"Supported") {
+                if eq(name, b"Supported") {
                     Some(Known::Supported)
                 } else {
                     None
                 }
             }
             (9, b't', b'p') => {
-                if name.eq_ignore_ascii_case(b"Timestamp") {
+                if eq(name, b"Timestamp") {
                     Some(Known::Timestamp)
                 } else {
                     None
                 }
             }
             (10, b'a', b'o') => {
-                if name.eq_ignore_ascii_case(b"Alert-Info") {
+                if eq(name, b"Alert-Info") {
                     Some(Known::AlertInfo)
                 } else {
                     None
                 }
             }
             (10, b'e', b'o') => {
-                if name.eq_ignore_ascii_case(b"Error-Info") {
+                if eq(name, b"Error-Info") {
                     Some(Known::ErrorInfo)
                 } else {
                     None
                 }
             }
             (10, b'u', b't') => {
-                if name.eq_ignore_ascii_case(b"User-Agent") {
+                if eq(name, b"User-Agent") {
                     Some(Known::UserAgent)
                 } else {
                     None
                 }
             }
             (11, b'i', b'o') => {
-                if name.eq_ignore_ascii_case(b"In-Reply-To") {
+                if eq(name, b"In-Reply-To") {
                     Some(Known::InReplyTo)
                 } else {
                     None
                 }
             }
             (11, b'm', b's') => {
-                if name.eq_ignore_ascii_case(b"Min-Expires") {
+                if eq(name, b"Min-Expires") {
                     Some(Known::MinExpires)
                 } else {
                     None
                 }
             }
             (11, b'r', b'r') => {
-                if name.eq_ignore_ascii_case(b"Retry-After") {
+                if eq(name, b"Retry-After") {
                     Some(Known::RetryAfter)
                 } else {
                     None
                 }
             }
             (11, b'r', b'y') => {
-                if name.eq_ignore_ascii_case(b"Referred-By") {
+                if eq(name, b"Referred-By") {
                     Some(Known::ReferredBy)
                 } else {
                     None
                 }
             }
             (11, b'u', b'd') => {
-                if name.eq_ignore_ascii_case(b"Unsupported") {
+                if eq(name, b"Unsupported") {
                     Some(Known::Unsupported)
                 } else {
                     None
                 }
             }
             (12, b'a', b's') => {
-                if name.eq_ignore_ascii_case(b"Allow-Events") {
+                if eq(name, b"Allow-Events") {
                     Some(Known::AllowEvents)
                 } else {
                     None
                 }
             }
             (12, b'c', b'e') => {
-                if name.eq_ignore_ascii_case(b"Content-Type") {
+                if eq(name, b"Content-Type") {
                     Some(Known::ContentType)
                 } else {
                     None
                 }
             }
             (12, b'm', b'n') => {
-                if name.eq_ignore_ascii_case(b"MIME-Version") {
+                if eq(name, b"MIME-Version") {
                     Some(Known::MimeVersion)
                 } else {
                     None
                 }
             }
             (12, b'm', b's') => {
-                if name.eq_ignore_ascii_case(b"Max-Forwards") {
+                if eq(name, b"Max-Forwards") {
                     Some(Known::MaxForwards)
                 } else {
                     None
                 }
             }
             (12, b'o', b'n') => {
-                if name.eq_ignore_ascii_case(b"Organization") {
+                if eq(name, b"Organization") {
                     Some(Known::Organization)
                 } else {
                     None
                 }
             }
             (12, b'r', b'e') => {
-                if name.eq_ignore_ascii_case(b"Record-Route") {
+                if eq(name, b"Record-Route") {
                     Some(Known::RecordRoute)
                 } else {
                     None
                 }
             }
             (13, b'a', b'n') => {
-                if name.eq_ignore_ascii_case(b"Authorization") {
+                if eq(name, b"Authorization") {
                     Some(Known::Authorization)
                 } else {
                     None
                 }
             }
             (13, b'i', b'o') => {
-                if name.eq_ignore_ascii_case(b"Identity-Info") {
+                if eq(name, b"Identity-Info") {
                     Some(Known::IdentityInfo)
                 } else {
                     None
                 }
             }
             (13, b'p', b'e') => {
-                if name.eq_ignore_ascii_case(b"Proxy-Require") {
+                if eq(name, b"Proxy-Require") {
                     Some(Known::ProxyRequire)
                 } else {
                     None
                 }
             }
             (13, b's', b'e') => {
-                if name.eq_ignore_ascii_case(b"Service-Route") {
+                if eq(name, b"Service-Route") {
                     Some(Known::ServiceRoute)
                 } else {
                     None
                 }
             }
             (14, b'a', b't') => {
-                if name.eq_ignore_ascii_case(b"Accept-Contact") {
+                if eq(name, b"Accept-Contact") {
                     Some(Known::AcceptContact)
                 } else {
                     None
                 }
             }
             (14, b'c', b'h') => {
-                if name.eq_ignore_ascii_case(b"Content-Length") {
+                if eq(name, b"Content-Length") {
                     Some(Known::ContentLength)
                 } else {
                     None
                 }
             }
             (14, b'r', b't') => {
-                if name.eq_ignore_ascii_case(b"Reject-Contact") {
+                if eq(name, b"Reject-Contact") {
                     Some(Known::RejectContact)
                 } else {
                     None
                 }
             }
             (15, b'a', b'e') => {
-                if name.eq_ignore_ascii_case(b"Accept-Language") {
+                if eq(name, b"Accept-Language") {
                     Some(Known::AcceptLanguage)
                 } else {
                     None
                 }
             }
             (15, b'a', b'g') => {
-                if name.eq_ignore_ascii_case(b"Accept-Encoding") {
+                if eq(name, b"Accept-Encoding") {
                     Some(Known::AcceptEncoding)
                 } else {
                     None
                 }
             }
             (15, b's', b's') => {
-                if name.eq_ignore_ascii_case(b"Session-Expires") {
+                if eq(name, b"Session-Expires") {
                     Some(Known::SessionExpires)
                 } else {
                     None
                 }
             }
             (16, b'c', b'e') => {
-                if name.eq_ignore_ascii_case(b"Content-Language") {
+                if eq(name, b"Content-Language") {
                     Some(Known::ContentLanguage)
                 } else {
                     None
                 }
             }
             (16, b'c', b'g') => {
-                if name.eq_ignore_ascii_case(b"Content-Encoding") {
+                if eq(name, b"Content-Encoding") {
                     Some(Known::ContentEncoding)
                 } else {
                     None
                 }
             }
             (16, b'w', b'e') => {
-                if name.eq_ignore_ascii_case(b"WWW-Authenticate") {
+                if eq(name, b"WWW-Authenticate") {
                     Some(Known::WwwAuthenticate)
                 } else {
                     None
                 }
             }
             (18, b'p', b'e') => {
-                if name.eq_ignore_ascii_case(b"Proxy-Authenticate") {
+                if eq(name, b"Proxy-Authenticate") {
                     Some(Known::ProxyAuthenticate)
                 } else {
                     None
                 }
             }
             (18, b's', b'e') => {
-                if name.eq_ignore_ascii_case(b"Subscription-State") {
+                if eq(name, b"Subscription-State") {
                     Some(Known::SubscriptionState)
                 } else {
                     None
                 }
             }
             (19, b'a', b'o') => {
-                if name.eq_ignore_ascii_case(b"Authentication-Info") {
+                if eq(name, b"Authentication-Info") {
                     Some(Known::AuthenticationInfo)
                 } else {
                     None
                 }
             }
             (19, b'c', b'n') => {
-                if name.eq_ignore_ascii_case(b"Content-Disposition") {
+                if eq(name, b"Content-Disposition") {
                     Some(Known::ContentDisposition)
                 } else {
                     None
                 }
             }
             (19, b'p', b'n') => {
-                if name.eq_ignore_ascii_case(b"Proxy-Authorization") {
+                if eq(name, b"Proxy-Authorization") {
                     Some(Known::ProxyAuthorization)
                 } else {
                     None
                 }
             }
             (19, b'p', b'y') => {
-                if name.eq_ignore_ascii_case(b"P-Asserted-Identity") {
+                if eq(name, b"P-Asserted-Identity") {
                     Some(Known::PAssertedIdentity)
                 } else {
                     None
                 }
             }
             (19, b'r', b'n') => {
-                if name.eq_ignore_ascii_case(b"Request-Disposition") {
+                if eq(name, b"Request-Disposition") {
                     Some(Known::RequestDisposition)
                 } else {
                     None
                 }
             }
             (20, b'p', b'y') => {
-                if name.eq_ignore_ascii_case(b"P-Preferred-Identity") {
+                if eq(name, b"P-Preferred-Identity") {
                     Some(Known::PPreferredIdentity)
                 } else {
                     None

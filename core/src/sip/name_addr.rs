@@ -181,14 +181,14 @@ impl Contact {
 }
 
 impl Headers {
-    /// The From header.
+    /// The From header (the first line; `validate` refuses duplicates).
     pub fn from(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.single(&HeaderName::FROM, "From")?.clone(), "From")
+        NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From")
     }
 
-    /// The To header.
+    /// The To header (the first line; `validate` refuses duplicates).
     pub fn to(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.single(&HeaderName::TO, "To")?.clone(), "To")
+        NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To")
     }
 
     /// Every Contact value in order.

@@ -114,6 +114,33 @@ pub(crate) fn trim_range(s: &[u8], mut start: usize, mut end: usize) -> (usize, 
     (start, end)
 }
 
+const SWAR_ONES: u64 = 0x0101_0101_0101_0101;
+const SWAR_HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Finds `needle` at or after `pos`, eight bytes at a time.
+#[inline]
+pub(crate) fn find_byte(b: &[u8], pos: usize, needle: u8) -> Option<usize> {
+    let splat = SWAR_ONES.wrapping_mul(u64::from(needle));
+    let mut i = pos;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ splat;
+        let found = x.wrapping_sub(SWAR_ONES) & !x & SWAR_HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == needle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A forward cursor over bytes.
 pub(crate) struct Cursor<'a> {
     pub(crate) s: &'a [u8],
@@ -525,6 +552,22 @@ mod tests {
     fn quoting_round_trips() {
         let q = quote(r#"J "R" \x"#);
         assert_eq!(unquote(&q), r#"J "R" \x"#);
+    }
+
+    #[test]
+    fn find_byte_matches_position() {
+        let hay = b"sip:user;x=1@host.example.com:5060;transport=udp?h=v@";
+        for start in 0..hay.len() {
+            for needle in [b'@', b';', b'?', b'z', b'p'] {
+                let want = hay[start..]
+                    .iter()
+                    .position(|&c| c == needle)
+                    .map(|i| i + start);
+                assert_eq!(find_byte(hay, start, needle), want);
+            }
+        }
+        assert_eq!(find_byte(b"", 0, b'a'), None);
+        assert_eq!(find_byte(b"\x80\x81a", 0, b'a'), Some(2));
     }
 
     #[test]

@@ -65,20 +65,51 @@ static HEADER: Class = class(true, b"-_.!~*'()%[]/?:+$=&");
 static HOST: Class = class(true, b"-._");
 static OPAQUE: Class = opaque();
 
-/// Checks a `;name[=value]` run of URI parameters.
+/// Scans a run of `class` bytes (with valid `%HH` escapes) from `i`; returns its end,
+/// or `None` on a bad escape.
+#[inline]
+fn run(b: &[u8], mut i: usize, class: &Class) -> Option<usize> {
+    while let Some(&c) = b.get(i) {
+        if !class.has(c) {
+            break;
+        }
+        if c == b'%' {
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
+                return None;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+/// Checks `*( ";" pname [ "=" pvalue ] )` from `i`; returns where it stops (at `?` or the
+/// end), or `None` if malformed.
+fn scan_uri_params(b: &[u8], mut i: usize) -> Option<usize> {
+    while b.get(i) == Some(&b';') {
+        let ne = run(b, i + 1, &PARAM)?;
+        if ne == i + 1 {
+            return None;
+        }
+        i = ne;
+        if b.get(i) == Some(&b'=') {
+            let ve = run(b, i + 1, &PARAM)?;
+            if ve == i + 1 {
+                return None;
+            }
+            i = ve;
+        }
+    }
+    Some(i)
+}
+
+/// Checks a whole `;name[=value]` run of URI parameters.
 fn check_uri_params(s: &[u8]) -> bool {
-    let Some(rest) = s.strip_prefix(b";") else {
-        return s.is_empty();
-    };
-    rest.split(|&b| b == b';').all(|p| {
-        let (name, value) = match p.iter().position(|&b| b == b'=') {
-            Some(i) => (&p[..i], Some(&p[i + 1..])),
-            None => (p, None),
-        };
-        !name.is_empty()
-            && PARAM.all_escaped(name)
-            && value.is_none_or(|v| !v.is_empty() && PARAM.all_escaped(v))
-    })
+    scan_uri_params(s, 0) == Some(s.len())
 }
 
 /// Iterates over URI parameters `(name, value)` as written (escapes kept).
@@ -182,7 +213,7 @@ impl Uri {
     fn parse_sip(&mut self, b: &[u8], start: usize) -> Result<(), UriError> {
         let body = &b[start..];
         let mut hp = start;
-        if let Some(at) = body.iter().position(|&c| c == b'@') {
+        if let Some(at) = super::scan::find_byte(body, 0, b'@') {
             let userinfo = &body[..at];
             let (user, pass) = match userinfo.iter().position(|&c| c == b':') {
                 Some(i) => (&userinfo[..i], Some((i, &userinfo[i + 1..]))),
@@ -200,59 +231,66 @@ impl Uri {
             }
             hp = start + at + 1;
         }
-        let rest = b.get(hp..).unwrap_or(&[]);
-        let hp_len = rest
-            .iter()
-            .position(|&c| c == b';' || c == b'?')
-            .unwrap_or(rest.len());
-        let hostport = &rest[..hp_len];
-        let (host_len, port) = if hostport.first() == Some(&b'[') {
-            let close = hostport
+        let (host_end, after_host) = if b.get(hp) == Some(&b'[') {
+            let rest = b.get(hp..).unwrap_or(&[]);
+            let close = rest
                 .iter()
                 .position(|&c| c == b']')
                 .ok_or(UriError("unterminated IPv6 reference"))?;
-            let inner =
-                std::str::from_utf8(&hostport[1..close]).map_err(|_| UriError("bad host"))?;
+            let inner = rest
+                .get(1..close)
+                .and_then(|x| std::str::from_utf8(x).ok())
+                .ok_or(UriError("bad host"))?;
             let v6: std::net::Ipv6Addr = inner.parse().map_err(|_| UriError("bad IPv6 address"))?;
             self.ip = Some(IpAddr::V6(v6));
-            (close + 1, &hostport[close + 1..])
+            (hp + close + 1, hp + close + 1)
         } else {
-            let n = hostport
-                .iter()
-                .position(|&c| c == b':')
-                .unwrap_or(hostport.len());
-            let host = &hostport[..n];
-            if host.is_empty() || !host.iter().all(|&c| HOST.has(c)) {
+            let mut i = hp;
+            let mut numeric = true;
+            while let Some(&c) = b.get(i) {
+                if !HOST.has(c) {
+                    break;
+                }
+                numeric &= c.is_ascii_digit() || c == b'.';
+                i += 1;
+            }
+            if i == hp {
                 return Err(UriError("bad host"));
             }
-            if host.iter().all(|&c| c.is_ascii_digit() || c == b'.') {
-                let txt = std::str::from_utf8(host).map_err(|_| UriError("bad host"))?;
-                if let Ok(v4) = txt.parse::<std::net::Ipv4Addr>() {
-                    self.ip = Some(IpAddr::V4(v4));
-                }
+            if numeric {
+                self.ip = b
+                    .get(hp..i)
+                    .and_then(|x| std::str::from_utf8(x).ok())
+                    .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
+                    .map(IpAddr::V4);
             }
-            (n, &hostport[n..])
+            (i, i)
         };
-        self.host = Span::new(hp, hp + host_len);
-        if let Some(p) = port.strip_prefix(b":") {
-            let v = super::scan::parse_u64(p).ok_or(UriError("bad port"))?;
-            self.port = Some(u16::try_from(v).map_err(|_| UriError("port out of range"))?);
-        } else if !port.is_empty() {
-            return Err(UriError("junk after host"));
-        }
-        let pstart = hp + hp_len;
-        let tail = b.get(pstart..).unwrap_or(&[]);
-        let q = tail.iter().position(|&c| c == b'?').unwrap_or(tail.len());
-        if !check_uri_params(&tail[..q]) {
-            return Err(UriError("bad parameter"));
-        }
-        self.params = Span::new(pstart, pstart + q);
-        if q < tail.len() {
-            let h = &tail[q + 1..];
-            if h.is_empty() || !HEADER.all_escaped(h) {
-                return Err(UriError("bad headers"));
+        self.host = Span::new(hp, host_end);
+        let mut i = after_host;
+        if b.get(i) == Some(&b':') {
+            let ps = i + 1;
+            i = ps;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
             }
-            self.headers = Some(Span::new(pstart + q + 1, b.len()));
+            let v =
+                super::scan::parse_u64(b.get(ps..i).unwrap_or(&[])).ok_or(UriError("bad port"))?;
+            self.port = Some(u16::try_from(v).map_err(|_| UriError("port out of range"))?);
+        }
+        let pstart = i;
+        let pend = scan_uri_params(b, pstart).ok_or(UriError("bad parameter"))?;
+        self.params = Span::new(pstart, pend);
+        match b.get(pend) {
+            None => {}
+            Some(b'?') => {
+                let h = b.get(pend + 1..).unwrap_or(&[]);
+                if h.is_empty() || !HEADER.all_escaped(h) {
+                    return Err(UriError("bad headers"));
+                }
+                self.headers = Some(Span::new(pend + 1, b.len()));
+            }
+            Some(_) => return Err(UriError("junk after host")),
         }
         Ok(())
     }

@@ -17,6 +17,14 @@ fn check_common(h: &Headers) -> Result<(), Problem> {
     for v in vias {
         v?;
     }
+    for (name, label) in [
+        (HeaderName::FROM, "From"),
+        (HeaderName::TO, "To"),
+        (HeaderName::CALL_ID, "Call-ID"),
+        (HeaderName::CSEQ, "CSeq"),
+    ] {
+        h.single(&name, label)?;
+    }
     h.from()?;
     h.to()?;
     h.call_id()?;
