@@ -38,7 +38,9 @@ impl CSeq {
         let seq = parse_u64(digits)
             .and_then(|v| u32::try_from(v).ok())
             .ok_or(HeaderError::OutOfRange("CSeq"))?;
-        let method = Method::from_token(raw.slice_ascii(ms, me)).ok_or(BAD)?;
+        let method =
+            Method::from_bytes_with(b.get(ms..me).unwrap_or(&[]), || raw.slice_ascii(ms, me))
+                .ok_or(BAD)?;
         Ok(CSeq { seq, method })
     }
 }

@@ -48,10 +48,17 @@ impl Method {
 
     /// Resolves a token that is a slice of a received message (no copy for unknown methods).
     pub(crate) fn from_token(s: SipStr) -> Option<Method> {
-        if !is_token_str(s.as_bytes()) {
+        let b = s.as_bytes();
+        Self::from_bytes_with(b, || s.clone())
+    }
+
+    /// Resolves method bytes; `other` makes the shared string only for unknown methods.
+    #[inline]
+    pub(crate) fn from_bytes_with(b: &[u8], other: impl FnOnce() -> SipStr) -> Option<Method> {
+        if !is_token_str(b) {
             return None;
         }
-        Some(match s.as_bytes() {
+        Some(match b {
             b"INVITE" => Method::Invite,
             b"ACK" => Method::Ack,
             b"BYE" => Method::Bye,
@@ -66,7 +73,7 @@ impl Method {
             b"REFER" => Method::Refer,
             b"MESSAGE" => Method::Message,
             b"UPDATE" => Method::Update,
-            _ => Method::Other(s),
+            _ => Method::Other(other()),
         })
     }
 

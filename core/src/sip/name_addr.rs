@@ -7,7 +7,7 @@ use super::error::HeaderError;
 use super::headers::Headers;
 use super::name::HeaderName;
 use super::scan::{
-    Cursor, Params, Span, check_header_params_find, find_param, is_token, is_ws, unquote,
+    Cursor, Params, Span, check_header_params_find, find_byte, find_param, is_token, is_ws, unquote,
 };
 use super::text::SipStr;
 use super::uri::Uri;
@@ -39,13 +39,10 @@ impl NameAddr {
                 return Err(bad);
             }
             let s = c.pos + 1;
-            let (_, e) = c.take_while(|x| x != b'>');
-            if c.peek() != Some(b'>') {
-                return Err(bad);
-            }
-            c.pos += 1;
+            let e = find_byte(b, s, b'>').ok_or(bad)?;
+            c.pos = e + 1;
             (s, e, true)
-        } else if let Some(lt) = b.iter().position(|&x| x == b'<') {
+        } else if let Some(lt) = find_byte(b, 0, b'<') {
             let start = c.pos;
             let (ds, de) = super::scan::trim_range(b, start, lt);
             let words = b.get(ds..de).unwrap_or(&[]);
@@ -55,13 +52,9 @@ impl NameAddr {
             if de > ds {
                 display = Some(Span::new(ds, de));
             }
-            c.pos = lt + 1;
-            let s = c.pos;
-            let (_, e) = c.take_while(|x| x != b'>');
-            if c.peek() != Some(b'>') {
-                return Err(bad);
-            }
-            c.pos += 1;
+            let s = lt + 1;
+            let e = find_byte(b, s, b'>').ok_or(bad)?;
+            c.pos = e + 1;
             (s, e, true)
         } else {
             let (s, e) = c.take_while(|x| x != b';' && !is_ws(x));

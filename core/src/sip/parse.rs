@@ -145,7 +145,7 @@ fn parse_request_line(
     let mut parts = line.split(|&c| c == b' ');
     let m = parts.next().unwrap_or(&[]);
     let method = if is_token_str(m) {
-        Method::from_token(SipStr::from_checked(src.slice(s..s + m.len())))
+        Method::from_bytes_with(m, || SipStr::from_checked(src.slice(s..s + m.len())))
     } else {
         None
     };
@@ -166,8 +166,11 @@ fn parse_request_line(
         return Err((p, Some(method)));
     }
     let us = s + m.len() + 1;
-    let raw = SipStr::from_utf8(src.slice(us..us + uri.len()))
-        .map_err(|_| (Problem::BadRequestUri, Some(method.clone())))?;
+    // A URI is ASCII (every scheme's grammar refuses other bytes), so no UTF-8 pass.
+    if !uri.is_ascii() {
+        return Err((Problem::BadRequestUri, Some(method)));
+    }
+    let raw = SipStr::from_checked(src.slice(us..us + uri.len()));
     let uri = Uri::from_sip_str(raw).map_err(|_| (Problem::BadRequestUri, Some(method.clone())))?;
     if uri.is_sip() && uri.headers_str().is_some() {
         return Err((Problem::RequestUriHeaders, Some(method)));
@@ -286,7 +289,7 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
             None => HeaderName::from_received(SipStr::from_checked(datagram.slice(ns..ne))),
         };
         if name == HeaderName::CONTENT_LENGTH {
-            match parse_u64(value.trim().as_bytes()) {
+            match parse_u64(value.as_bytes()) {
                 None => {
                     problem.get_or_insert(Problem::BadContentLength);
                 }

@@ -246,23 +246,11 @@ impl Uri {
             (hp + close + 1, hp + close + 1)
         } else {
             let mut i = hp;
-            let mut numeric = true;
-            while let Some(&c) = b.get(i) {
-                if !HOST.has(c) {
-                    break;
-                }
-                numeric &= c.is_ascii_digit() || c == b'.';
+            while b.get(i).is_some_and(|&c| HOST.has(c)) {
                 i += 1;
             }
             if i == hp {
                 return Err(UriError("bad host"));
-            }
-            if numeric {
-                self.ip = b
-                    .get(hp..i)
-                    .and_then(|x| std::str::from_utf8(x).ok())
-                    .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
-                    .map(IpAddr::V4);
             }
             (i, i)
         };
@@ -341,9 +329,17 @@ impl Uri {
         self.host.of(&self.raw)
     }
 
-    /// The host as an IP address, when it is one.
+    /// The host as an IP address, when it is one (IPv4 is recognised on access).
     pub fn host_ip(&self) -> Option<IpAddr> {
-        self.ip
+        match self.scheme {
+            Scheme::Sip | Scheme::Sips => self.ip.or_else(|| {
+                self.host()
+                    .parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(IpAddr::V4)
+            }),
+            _ => None,
+        }
     }
 
     /// The explicit port, if any.

@@ -133,15 +133,8 @@ impl Via {
             if e == s {
                 return Err(BAD);
             }
-            let host = b.get(s..e).unwrap_or(&[]);
-            let ip = if host.iter().all(|&x| x.is_ascii_digit() || x == b'.') {
-                std::str::from_utf8(host)
-                    .ok()
-                    .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
-                    .map(IpAddr::V4)
-            } else {
-                None
-            };
+            // IPv4 is recognised on access (host_ip), not here.
+            let ip = None;
             (s, e, ip)
         };
         let mut port = None;
@@ -206,7 +199,12 @@ impl Via {
 
     /// The sent-by host as an IP address, when it is one.
     pub fn host_ip(&self) -> Option<IpAddr> {
-        self.ip
+        self.ip.or_else(|| {
+            self.host()
+                .parse::<std::net::Ipv4Addr>()
+                .ok()
+                .map(IpAddr::V4)
+        })
     }
 
     /// The sent-by port, if written.
