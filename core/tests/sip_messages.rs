@@ -326,3 +326,112 @@ fn write_to_vec_matches_bytes() {
     r.write_to_vec(&mut v);
     assert_eq!(v, r.to_bytes().to_vec());
 }
+
+const BASE: &str = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n";
+
+#[test]
+fn lenient_line_handling() {
+    // Bare LF line ends and leading keep-alive CRLFs are accepted.
+    let lf = format!(
+        "\r\n\r\nOPTIONS sip:a@b SIP/2.0\n{}l: 2\n\nok",
+        BASE.replace("\r\n", "\n")
+    );
+    let r = request(&lf);
+    r.validate().unwrap();
+    assert_eq!(r.body().as_ref(), b"ok");
+    // A final header line without CRLF CRLF still parses (empty body).
+    let r = request(&format!("OPTIONS sip:a@b SIP/2.0\r\n{BASE}Subject: last"));
+    assert_eq!(r.headers().subject().unwrap(), "last");
+    assert!(r.body().is_empty());
+    // The body may hold any bytes.
+    let mut data = format!("OPTIONS sip:a@b SIP/2.0\r\n{BASE}l: 3\r\n\r\n").into_bytes();
+    data.extend_from_slice(&[0xff, 0x00, 0xfe]);
+    let Message::Request(r) = sip::parse(Bytes::from(data)).unwrap() else {
+        panic!()
+    };
+    assert_eq!(r.body().as_ref(), &[0xff, 0x00, 0xfe]);
+}
+
+#[test]
+fn malformed_lines_are_answerable() {
+    for (line, problem) in [
+        ("Foobar roobar", Problem::BadHeaderLine),
+        ("Bad Name: x", Problem::BadHeaderLine),
+        (": no name", Problem::BadHeaderLine),
+    ] {
+        let e = err(&format!(
+            "OPTIONS sip:a@b SIP/2.0\r\n{BASE}{line}\r\nl: 0\r\n\r\n"
+        ));
+        assert_eq!(e.problem(), problem, "{line}");
+        assert_eq!(e.status(), Some(StatusCode::BAD_REQUEST));
+    }
+    let mut data = format!("OPTIONS sip:a@b SIP/2.0\r\n{BASE}Subject: ").into_bytes();
+    data.extend_from_slice(b"\xff\xfe\r\nl: 0\r\n\r\n");
+    let e = sip::parse(Bytes::from(data)).unwrap_err();
+    assert_eq!(e.problem(), Problem::InvalidUtf8);
+    assert!(e.response().is_some());
+    // A continuation line before any header.
+    let e = err(&format!(
+        "OPTIONS sip:a@b SIP/2.0\r\n  folded: x\r\n{BASE}l: 0\r\n\r\n"
+    ));
+    assert_eq!(e.problem(), Problem::BadHeaderLine);
+}
+
+#[test]
+fn request_line_rules() {
+    for (line, problem) in [
+        (
+            "OPTIONS sip:a@b?Route=x SIP/2.0",
+            Problem::RequestUriHeaders,
+        ),
+        ("OPTIONS <sip:a@b> SIP/2.0", Problem::BadRequestUri),
+        ("OPTIONS  sip:a@b SIP/2.0", Problem::BadStartLine),
+        ("OPTIONS sip:a@b SIP/2.0 ", Problem::BadStartLine),
+        ("OPTIONS sip:a@b HTTP/1.1", Problem::BadStartLine),
+        ("OPT IONS sip:a@b SIP/2.0", Problem::BadStartLine),
+        ("OPTIONS sip:a@b SIP/2.1", Problem::UnsupportedVersion),
+    ] {
+        let e = err(&format!("{line}\r\n{BASE}l: 0\r\n\r\n"));
+        assert_eq!(e.problem(), problem, "{line}");
+        assert!(e.response().is_some(), "{line}");
+    }
+    let r = request(&format!("OPTIONS sips:a@b sip/2.0\r\n{BASE}l: 0\r\n\r\n"));
+    assert_eq!(r.uri().scheme(), sip::Scheme::Sips);
+}
+
+#[test]
+fn status_line_rules() {
+    let tail = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n";
+    for line in [
+        "SIP/2.0 20 OK",
+        "SIP/2.0 2000 OK",
+        "SIP/2.0 099 x",
+        "SIP/2.0 700 x",
+        "SIP/2.0 abc x",
+        "SIP/2.0",
+    ] {
+        let e = err(&format!("{line}\r\n{tail}"));
+        assert!(
+            matches!(
+                e,
+                ParseError::DiscardResponse(Problem::BadStatusCode | Problem::BadStartLine)
+            ),
+            "{line}: {e:?}"
+        );
+    }
+    let e = err(&format!("SIP/3.0 200 OK\r\n{tail}"));
+    assert_eq!(e, ParseError::DiscardResponse(Problem::UnsupportedVersion));
+    let r = response(&format!("SIP/2.0 183 Session Progress\r\n{tail}"));
+    assert_eq!(r.status(), StatusCode::SESSION_PROGRESS);
+    assert_eq!(r.reason(), "Session Progress");
+    let r = response(&format!("SIP/2.0 180\r\n{tail}"));
+    assert_eq!(r.reason(), "");
+    let e = err(&format!(
+        "SIP/2.0 200 OK\r\n{}",
+        tail.replace("Call-ID: c\r\n", "")
+    ));
+    assert_eq!(
+        e,
+        ParseError::DiscardResponse(Problem::Header(HeaderError::Missing("Call-ID")))
+    );
+}

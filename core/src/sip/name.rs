@@ -873,6 +873,20 @@ impl PartialEq for HeaderName {
 
 impl Eq for HeaderName {}
 
+impl std::hash::Hash for HeaderName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match &self.0 {
+            Repr::Known(k) => (*k as u8).hash(state),
+            Repr::Other(s) => {
+                0xffu8.hash(state);
+                for b in s.as_bytes() {
+                    b.to_ascii_lowercase().hash(state);
+                }
+            }
+        }
+    }
+}
+
 impl fmt::Debug for HeaderName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -920,5 +934,10 @@ mod tests {
         assert!(HeaderName::parse("C%6Fntact").is_some_and(|n| n != HeaderName::CONTACT));
         assert!(HeaderName::parse("bad name").is_none());
         assert_eq!(HeaderName::REFER_TO.compact(), Some('r'));
+        let mut set = std::collections::HashSet::new();
+        set.insert(HeaderName::parse("X-A").unwrap());
+        assert!(set.contains(&HeaderName::parse("x-a").unwrap()));
+        set.insert(HeaderName::parse("i").unwrap());
+        assert!(set.contains(&HeaderName::CALL_ID));
     }
 }

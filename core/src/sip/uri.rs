@@ -421,3 +421,76 @@ impl std::str::FromStr for Uri {
         Uri::parse(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sip_uri_components() {
+        let u = Uri::parse("sips:alice:secret@[2001:db8::1]:5061;transport=tls;lr?subject=hi&x=1")
+            .unwrap();
+        assert_eq!(u.scheme(), Scheme::Sips);
+        assert_eq!(u.user(), Some("alice"));
+        assert_eq!(u.password(), Some("secret"));
+        assert_eq!(u.host(), "[2001:db8::1]");
+        assert_eq!(u.host_ip(), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(u.port(), Some(5061));
+        assert_eq!(u.transport(), Some("tls"));
+        assert!(u.is_loose_route());
+        assert_eq!(
+            u.headers().collect::<Vec<_>>(),
+            [("subject", "hi"), ("x", "1")]
+        );
+        assert_eq!(
+            u.without_headers().as_str(),
+            "sips:alice:secret@[2001:db8::1]:5061;transport=tls;lr"
+        );
+        let v = Uri::parse("SIP:192.0.2.1").unwrap();
+        assert_eq!(v.scheme(), Scheme::Sip);
+        assert_eq!(v.user(), None);
+        assert_eq!(v.host_ip(), Some("192.0.2.1".parse().unwrap()));
+        assert_eq!(v.port(), None);
+    }
+
+    #[test]
+    fn tel_and_opaque() {
+        let t = Uri::parse("tel:+1-201-555-0123;phone-context=example.com").unwrap();
+        assert_eq!(t.tel_number(), Some("+1-201-555-0123"));
+        assert_eq!(t.param("phone-context"), Some(Some("example.com")));
+        assert_eq!(t.host_ip(), None);
+        let o = Uri::parse("urn:service:sos").unwrap();
+        assert_eq!(o.scheme(), Scheme::Other);
+        assert_eq!(o.scheme_str(), "urn");
+        assert_eq!(o.user(), None);
+    }
+
+    #[test]
+    fn refused_uris() {
+        for bad in [
+            "",
+            "sip",
+            "sip:",
+            "<sip:a@b>",
+            "sip:a@b c",
+            "sip:@host",
+            "sip:a@",
+            "sip:a@[::1",
+            "sip:a@[zz::1]",
+            "sip:a@host:",
+            "sip:a@host:70000",
+            "sip:a@host;",
+            "sip:a@host;=x",
+            "sip:a@host;x=",
+            "sip:a@host?",
+            "sip:a%2@host",
+            "sip:a@ho st",
+            "1sip:a@b",
+            "tel:",
+            "x:a b",
+            "sip:a@host>x",
+        ] {
+            assert!(Uri::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
