@@ -1,14 +1,32 @@
 //! SIP messages (RFC 3261): zero-copy parsing over `bytes::Bytes`, typed header access and canonical printing.
 //!
-//! - [`parse`] turns a datagram into a [`Message`] (UDP framing per RFC 3261 §18.3).
-//!   Header values are slices of the datagram ([`SipStr`]); typed views ([`Via`],
-//!   [`NameAddr`], [`CSeq`], ...) are parsed lazily, on access.
-//! - [`Request::validate`] checks required headers; [`parse_validated`] does both.
+//! - [`parse`] turns a datagram into a [`Message`] in one pass over the bytes (UDP
+//!   framing per RFC 3261 §18.3: a body shorter than Content-Length is an error, a longer
+//!   one is truncated, no Content-Length means the rest). Header values are slices of the
+//!   datagram ([`SipStr`]); only folded values are copied (unfolded).
+//! - Names are case-insensitive with compact forms ([`HeaderName`]); list headers
+//!   (Via, Contact, Route, Allow, ...) split on commas outside quotes and angle brackets
+//!   ([`Headers::values`]); Authorization, WWW-Authenticate, Date ... never split.
+//! - Typed views are parsed lazily, on access, from [`Headers`] (or the shortcuts on
+//!   [`Request`]/[`Response`]): [`Via`] (`via`, `vias`), [`NameAddr`] (`from`, `to`,
+//!   `routes`, `record_routes`), [`Contact`] (`contacts`), [`CSeq`], `call_id`,
+//!   `max_forwards`, `content_length`, [`MediaType`] (`content_type`), `require`,
+//!   `supported`, `allow`, `accept`, [`Reason`] (`reasons`), [`RetryAfter`],
+//!   [`SessionExpires`], `min_se`, `expires`, `user_agent`, `server`, `x_headers`.
+//! - [`Uri`]: sip/sips/tel and opaque others; the user part raw and unescaped once;
+//!   [`Uri::equivalent`] compares per RFC 3261 §19.1.4.
+//! - [`Request::validate`] checks required headers (answerable 400 errors);
+//!   [`parse_validated`] does both steps.
 //! - Errors say who is at fault and what to do: [`ParseError::Garbage`] (count and
 //!   drop), [`ParseError::BadRequest`] / [`ParseError::VersionNotSupported`] (answer with
 //!   [`ParseError::response`]), [`ParseError::DiscardResponse`]; [`BuildError`] is API misuse.
+//! - Building: [`Request::builder`], [`Response::from_request`] (+ [`Response::set_to_tag`],
+//!   [`Response::copy_record_route`]), [`Request::cancel`], [`Request::ack_for`],
+//!   [`Request::stamp_received`].
 //! - Printing ([`Request::write_to`], [`Response::to_bytes`]) is canonical: full header
-//!   names, `Name: value` lines, Content-Length always emitted last, so it round-trips.
+//!   names, `Name: value` lines, the body's Content-Length always emitted last, so
+//!   `print(parse(print(m))) == print(m)`.
+//! - [`exercise`] is the fuzz body (parse, read every view, validate, answer, reprint).
 //!
 //! ```
 //! use bytes::Bytes;
