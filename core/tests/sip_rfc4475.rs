@@ -514,6 +514,11 @@ fn invalid_requests_are_answered_with_their_reason() {
     assert_eq!(answer.via().unwrap().branch(), Some("z9hG4bKkdj.insuf"));
     // The broken Via of badinv01 is still echoed so the 400 can be routed back.
     let e = assert_answerable("badinv01.dat", StatusCode::BAD_REQUEST);
+    let top = e.salvage().unwrap().top_via().unwrap();
+    assert_eq!(
+        (top.transport(), top.host(), top.port()),
+        (Transport::Udp, "192.0.2.15", None)
+    );
     assert_eq!(
         e.response()
             .unwrap()

@@ -91,6 +91,15 @@ pub struct Salvage {
     pub headers: Headers,
 }
 
+impl Salvage {
+    /// The top Via, read leniently (its sent-by is usable even when its parameters are
+    /// not): where a stateless answer goes (RFC 3261 §18.2.2).
+    pub fn top_via(&self) -> Option<super::via::Via> {
+        let top = self.headers.first_element(&super::name::HeaderName::VIA)?;
+        super::via::Via::parse_lenient(top).ok()
+    }
+}
+
 /// A datagram that cannot be processed as it is (the peer's fault).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
