@@ -1,0 +1,182 @@
+//! Messages derived from others: CANCEL and the ACK for a non-2xx final response
+//! (RFC 3261 §9.1, §17.1.1.3), and the server-side `received`/`rport` stamp on the top
+//! Via (RFC 3261 §18.2.1, RFC 3581 §4).
+
+use std::net::{IpAddr, SocketAddr};
+
+use bytes::Bytes;
+
+use super::error::BuildError;
+use super::headers::Headers;
+use super::message::{Request, Response};
+use super::method::Method;
+use super::name::HeaderName;
+use super::scan::ListSplit;
+use super::text::SipStr;
+use super::via::{Rport, Via};
+
+impl Request {
+    /// The CANCEL for this (INVITE) request: same Request-URI, top Via only, From, To,
+    /// Call-ID, the CSeq number with method CANCEL, Route copied, Max-Forwards 70.
+    pub fn cancel(&self) -> Result<Request, BuildError> {
+        let cseq = self.cseq().map_err(|_| BuildError::Missing("CSeq"))?;
+        let via = self
+            .headers
+            .first_element(&HeaderName::VIA)
+            .ok_or(BuildError::Missing("Via"))?;
+        let mut h = Headers::new();
+        h.push_parsed(HeaderName::VIA, via);
+        h.push(HeaderName::MAX_FORWARDS, SipStr::from_static("70"))?;
+        for name in [HeaderName::FROM, HeaderName::TO, HeaderName::CALL_ID] {
+            let v = self
+                .headers
+                .get(&name)
+                .ok_or(BuildError::Missing("dialog header"))?;
+            h.push_parsed(name, v.clone());
+        }
+        h.push(HeaderName::CSEQ, format!("{} CANCEL", cseq.seq))?;
+        h.copy_from(&self.headers, &HeaderName::ROUTE);
+        Ok(Request {
+            method: Method::Cancel,
+            uri: self.uri.clone(),
+            headers: h,
+            body: Bytes::new(),
+        })
+    }
+
+    /// The ACK for a non-2xx final `response` to this INVITE (sent by the client
+    /// transaction): same Request-URI and top Via, From and Call-ID of the request, To of
+    /// the response (with its tag), the CSeq number with method ACK, Route copied.
+    pub fn ack_for(&self, response: &Response) -> Result<Request, BuildError> {
+        let mut ack = self.cancel()?;
+        ack.method = Method::Ack;
+        let to = response
+            .headers
+            .get(&HeaderName::TO)
+            .ok_or(BuildError::Missing("To"))?;
+        ack.headers.replace(HeaderName::TO, to.clone())?;
+        let seq = self.cseq().map_err(|_| BuildError::Missing("CSeq"))?.seq;
+        ack.headers
+            .replace(HeaderName::CSEQ, format!("{seq} ACK"))?;
+        Ok(ack)
+    }
+
+    /// Stamps the top Via with the packet's source (server side): `received=<ip>` when
+    /// the sent-by host differs from the source address or `rport` was requested, and
+    /// `rport=<port>` when the client asked for it (RFC 3581). Returns whether it changed.
+    pub fn stamp_received(&mut self, source: SocketAddr) -> bool {
+        let Some(top) = self.headers.first_element(&HeaderName::VIA) else {
+            return false;
+        };
+        let Ok(via) = Via::parse(top) else {
+            return false;
+        };
+        let rport = via.rport() == Some(Rport::Requested);
+        let same_host = via.host_ip() == Some(source.ip());
+        if same_host && !rport {
+            return false;
+        }
+        let ip = match source.ip() {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => v6.to_string(),
+        };
+        let mut value = String::with_capacity(via.as_str().len() + 40);
+        value.push_str(
+            via.as_str()
+                .get(..via.params_offset())
+                .unwrap_or(via.as_str()),
+        );
+        for (name, v) in via.params() {
+            if name.eq_ignore_ascii_case("received") {
+                continue;
+            }
+            value.push(';');
+            if name.eq_ignore_ascii_case("rport") && v.is_none() {
+                value.push_str(&format!("rport={}", source.port()));
+                continue;
+            }
+            value.push_str(name);
+            if let Some(v) = v {
+                value.push('=');
+                value.push_str(v);
+            }
+        }
+        value.push_str(";received=");
+        value.push_str(&ip);
+        self.replace_top_via(SipStr::from(value))
+    }
+
+    /// Replaces the first Via value (the first element of the first Via line).
+    fn replace_top_via(&mut self, value: SipStr) -> bool {
+        let Some(line) = self.headers.get(&HeaderName::VIA).cloned() else {
+            return false;
+        };
+        let mut out = String::from(value.as_str());
+        for (s, e) in ListSplit::new(line.as_bytes()).skip(1) {
+            out.push_str(", ");
+            out.push_str(line.get(s..e).unwrap_or(""));
+        }
+        self.headers
+            .replace_first(&HeaderName::VIA, SipStr::from(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::{Message, StatusCode, parse};
+
+    fn invite() -> Request {
+        let text = "INVITE sip:bob@b.example SIP/2.0\r\n\
+Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKa;rport, SIP/2.0/UDP proxy;branch=z9hG4bKb\r\n\
+Route: <sip:edge;lr>\r\nFrom: <sip:a@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\n\
+Call-ID: c1\r\nCSeq: 7 INVITE\r\nMax-Forwards: 70\r\nl: 0\r\n\r\n";
+        match parse(Bytes::from(text)).unwrap() {
+            Message::Request(r) => r,
+            Message::Response(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn cancel_and_ack() {
+        let inv = invite();
+        let c = inv.cancel().unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.method(), &Method::Cancel);
+        assert_eq!(c.headers().vias().count(), 1);
+        assert_eq!(c.via().unwrap().branch(), Some("z9hG4bKa"));
+        assert_eq!(c.cseq().unwrap().seq, 7);
+        assert_eq!(c.headers().routes().count(), 1);
+        let mut busy = Response::from_request_default(&inv, StatusCode::BUSY_HERE);
+        busy.set_to_tag("t9").unwrap();
+        let ack = inv.ack_for(&busy).unwrap();
+        ack.validate().unwrap();
+        assert_eq!(ack.method(), &Method::Ack);
+        assert_eq!(ack.to().unwrap().tag(), Some("t9"));
+        assert_eq!(ack.uri().as_str(), "sip:bob@b.example");
+    }
+
+    #[test]
+    fn received_and_rport() {
+        let mut inv = invite();
+        assert!(inv.stamp_received("192.0.2.7:40000".parse().unwrap()));
+        let vias: Vec<_> = inv.headers().vias().map(|v| v.unwrap()).collect();
+        assert_eq!(vias.len(), 2);
+        assert_eq!(vias[0].received(), Some("192.0.2.7"));
+        assert_eq!(vias[0].rport(), Some(Rport::Port(40000)));
+        assert_eq!(vias[0].branch(), Some("z9hG4bKa"));
+        assert_eq!(vias[1].host(), "proxy");
+        inv.validate().unwrap();
+        // Same host and no rport: nothing to add.
+        let mut r = invite();
+        r.headers_mut()
+            .replace(HeaderName::VIA, "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKz")
+            .unwrap();
+        assert!(!r.stamp_received("10.0.0.1:5060".parse().unwrap()));
+        assert!(r.stamp_received("[2001:db8::1]:5060".parse().unwrap()));
+        assert_eq!(
+            r.via().unwrap().received_ip(),
+            Some("2001:db8::1".parse().unwrap())
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! The ordered header list of a message, with raw and generic access.
+
+use smallvec::SmallVec;
+
+use super::error::{BuildError, HeaderError};
+use super::name::HeaderName;
+use super::scan::ListSplit;
+use super::text::SipStr;
+
+/// One header field line: a name and its (unfolded, trimmed) value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    name: HeaderName,
+    value: SipStr,
+}
+
+impl Header {
+    /// The header name.
+    pub fn name(&self) -> &HeaderName {
+        &self.name
+    }
+
+    /// The whole value as received (one line; lists are not split).
+    pub fn value(&self) -> &SipStr {
+        &self.value
+    }
+}
+
+/// The header fields of a message, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    list: SmallVec<[Header; 16]>,
+}
+
+/// Refuses line breaks and trims surrounding white space (so printing round-trips).
+fn check_value(value: SipStr) -> Result<SipStr, BuildError> {
+    let b = value.as_bytes();
+    if b.iter().any(|&c| c == b'\r' || c == b'\n') {
+        return Err(BuildError::LineBreakInValue);
+    }
+    let (s, e) = super::scan::trim_range(b, 0, b.len());
+    Ok(if s == 0 && e == b.len() {
+        value
+    } else {
+        value.slice_ascii(s, e)
+    })
+}
+
+impl Headers {
+    /// An empty list.
+    pub fn new() -> Self {
+        Headers::default()
+    }
+
+    /// Number of header lines.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are no header lines.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// All header lines in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Header> {
+        self.list.iter()
+    }
+
+    /// The first line's value for `name`.
+    pub fn get(&self, name: &HeaderName) -> Option<&SipStr> {
+        self.list.iter().find(|h| &h.name == name).map(|h| &h.value)
+    }
+
+    /// Every line's value for `name`, in order (lists are not split).
+    pub fn get_all<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a SipStr> + 'a {
+        self.list
+            .iter()
+            .filter(move |h| &h.name == name)
+            .map(|h| &h.value)
+    }
+
+    /// Whether a line named `name` exists.
+    pub fn contains(&self, name: &HeaderName) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Number of lines named `name`.
+    pub fn count(&self, name: &HeaderName) -> usize {
+        self.get_all(name).count()
+    }
+
+    /// Every value for `name`: list headers are split on commas outside quotes and angle
+    /// brackets (empty elements skipped); other headers give one value per line.
+    pub fn values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = SipStr> + 'a {
+        let split = name.is_list();
+        self.get_all(name).flat_map(move |v| {
+            let parts: SmallVec<[SipStr; 2]> = if split {
+                ListSplit::new(v.as_bytes())
+                    .filter(|(s, e)| e > s)
+                    .map(|(s, e)| v.slice_ascii(s, e))
+                    .collect()
+            } else {
+                smallvec::smallvec![v.clone()]
+            };
+            parts.into_iter()
+        })
+    }
+
+    /// Like [`values`](Self::values) but keeps empty list elements (for strict checks).
+    pub(crate) fn elements<'a>(
+        &'a self,
+        name: &'a HeaderName,
+    ) -> impl Iterator<Item = SipStr> + 'a {
+        self.get_all(name).flat_map(move |v| {
+            let parts: SmallVec<[SipStr; 2]> = if ListSplit::is_single(v.as_bytes()) {
+                ListSplit::new(v.as_bytes()).map(|_| v.clone()).collect()
+            } else {
+                ListSplit::new(v.as_bytes())
+                    .map(|(s, e)| v.slice_ascii(s, e))
+                    .collect()
+            };
+            parts.into_iter()
+        })
+    }
+
+    /// The first list element of the first line named `name` (empty elements included).
+    pub(crate) fn first_element(&self, name: &HeaderName) -> Option<SipStr> {
+        let v = self.get(name)?;
+        if ListSplit::is_single(v.as_bytes()) && !v.is_empty() {
+            return Some(v.clone());
+        }
+        let (s, e) = ListSplit::new(v.as_bytes()).next()?;
+        Some(v.slice_ascii(s, e))
+    }
+
+    /// The single value of a single-value header: missing → `Missing`, two lines → `Multiple`.
+    pub(crate) fn single<'a>(
+        &'a self,
+        name: &'a HeaderName,
+        label: &'static str,
+    ) -> Result<&'a SipStr, HeaderError> {
+        let mut it = self.get_all(name);
+        let first = it.next().ok_or(HeaderError::Missing(label))?;
+        if it.next().is_some() {
+            return Err(HeaderError::Multiple(label));
+        }
+        Ok(first)
+    }
+
+    /// The first line of a single-value header (duplicates are [`validate`]'s concern:
+    /// `Request::validate` refuses them).
+    ///
+    /// [`validate`]: super::Request::validate
+    #[inline]
+    pub(crate) fn first(
+        &self,
+        name: &HeaderName,
+        label: &'static str,
+    ) -> Result<&SipStr, HeaderError> {
+        self.get(name).ok_or(HeaderError::Missing(label))
+    }
+
+    /// Like [`single`](Self::single) but absent is `Ok(None)`.
+    pub(crate) fn optional<'a>(
+        &'a self,
+        name: &'a HeaderName,
+        label: &'static str,
+    ) -> Result<Option<&'a SipStr>, HeaderError> {
+        match self.single(name, label) {
+            Ok(v) => Ok(Some(v)),
+            Err(HeaderError::Missing(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Appends a line. Values holding CR or LF are refused.
+    pub fn push(&mut self, name: HeaderName, value: impl Into<SipStr>) -> Result<(), BuildError> {
+        let value = check_value(value.into())?;
+        self.list.push(Header { name, value });
+        Ok(())
+    }
+
+    /// Appends a line taken from a parsed message (already checked).
+    pub(crate) fn push_parsed(&mut self, name: HeaderName, value: SipStr) {
+        self.list.push(Header { name, value });
+    }
+
+    /// Inserts a line at `index` (clamped to the end). Values holding CR or LF are refused.
+    pub fn insert(
+        &mut self,
+        index: usize,
+        name: HeaderName,
+        value: impl Into<SipStr>,
+    ) -> Result<(), BuildError> {
+        let value = check_value(value.into())?;
+        let index = index.min(self.list.len());
+        self.list.insert(index, Header { name, value });
+        Ok(())
+    }
+
+    /// Removes every line named `name`; returns how many were removed.
+    pub fn remove(&mut self, name: &HeaderName) -> usize {
+        let before = self.list.len();
+        self.list.retain(|h| &h.name != name);
+        before - self.list.len()
+    }
+
+    /// Replaces every line named `name` by one line with `value`, at the first one's place
+    /// (or at the end if there was none).
+    pub fn replace(
+        &mut self,
+        name: HeaderName,
+        value: impl Into<SipStr>,
+    ) -> Result<(), BuildError> {
+        let value = check_value(value.into())?;
+        match self.list.iter().position(|h| h.name == name) {
+            Some(i) => {
+                self.remove(&name);
+                self.list
+                    .insert(i.min(self.list.len()), Header { name, value });
+            }
+            None => self.list.push(Header { name, value }),
+        }
+        Ok(())
+    }
+
+    /// Replaces the value of the first line named `name` (in place). Returns whether one existed.
+    pub(crate) fn replace_first(&mut self, name: &HeaderName, value: SipStr) -> bool {
+        match self.list.iter_mut().find(|h| &h.name == name) {
+            Some(h) => {
+                h.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Copies every line named `name` from `other`, in order, to the end of this list.
+    pub fn copy_from(&mut self, other: &Headers, name: &HeaderName) {
+        for h in other.list.iter().filter(|h| &h.name == name) {
+            self.list.push(h.clone());
+        }
+    }
+
+    /// Authorization values, raw (their digest grammar lives in the `auth` module).
+    pub fn authorization(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::AUTHORIZATION)
+    }
+
+    /// Proxy-Authorization values, raw.
+    pub fn proxy_authorization(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::PROXY_AUTHORIZATION)
+    }
+
+    /// WWW-Authenticate values, raw (never split on commas).
+    pub fn www_authenticate(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::WWW_AUTHENTICATE)
+    }
+
+    /// Proxy-Authenticate values, raw (never split on commas).
+    pub fn proxy_authenticate(&self) -> impl Iterator<Item = &SipStr> {
+        self.get_all(&HeaderName::PROXY_AUTHENTICATE)
+    }
+
+    /// `X-*` extension headers in order, with their original name spelling.
+    pub fn x_headers(&self) -> impl Iterator<Item = (&str, &SipStr)> {
+        self.list
+            .iter()
+            .filter(|h| h.name.is_x_header())
+            .map(|h| (h.name.as_str(), &h.value))
+    }
+
+    /// Header lines whose name is not a known SIP header, in order.
+    pub fn unknown(&self) -> impl Iterator<Item = (&str, &SipStr)> {
+        self.list
+            .iter()
+            .filter(|h| !h.name.is_known())
+            .map(|h| (h.name.as_str(), &h.value))
+    }
+}
+
+impl<'a> IntoIterator for &'a Headers {
+    type Item = &'a Header;
+    type IntoIter = std::slice::Iter<'a, Header>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_editing() {
+        let mut h = Headers::new();
+        h.push(
+            HeaderName::VIA,
+            "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b",
+        )
+        .unwrap();
+        h.push(HeaderName::parse("X-Room-ID").unwrap(), "r1")
+            .unwrap();
+        h.push(HeaderName::VIA, "SIP/2.0/UDP c").unwrap();
+        assert_eq!(h.count(&HeaderName::VIA), 2);
+        assert_eq!(h.values(&HeaderName::VIA).count(), 3);
+        assert!(h.push(HeaderName::SUBJECT, "a\r\nInjected: 1").is_err());
+        h.replace(HeaderName::VIA, "SIP/2.0/TCP z").unwrap();
+        assert_eq!(h.count(&HeaderName::VIA), 1);
+        assert_eq!(h.iter().next().unwrap().value(), "SIP/2.0/TCP z");
+        let x: Vec<_> = h.x_headers().collect();
+        assert_eq!(x, vec![("X-Room-ID", &SipStr::from("r1"))]);
+        assert_eq!(h.remove(&HeaderName::parse("x-room-id").unwrap()), 1);
+        assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn single_value_rules() {
+        let mut h = Headers::new();
+        assert_eq!(
+            h.single(&HeaderName::FROM, "From"),
+            Err(HeaderError::Missing("From"))
+        );
+        h.push(HeaderName::FROM, "<sip:a@b>").unwrap();
+        assert!(h.single(&HeaderName::FROM, "From").is_ok());
+        h.push(HeaderName::FROM, "<sip:c@d>").unwrap();
+        assert_eq!(
+            h.single(&HeaderName::FROM, "From"),
+            Err(HeaderError::Multiple("From"))
+        );
+        assert_eq!(h.optional(&HeaderName::EXPIRES, "Expires"), Ok(None));
+    }
+}

@@ -1,0 +1,148 @@
+//! Header parameters (`*( SEMI generic-param )`, RFC 3261 §25.1): checking, finding and
+//! iterating, over the bytes of a value.
+
+use super::scan::{Class, Cursor, Span, class};
+use super::text::SipStr;
+
+/// Characters allowed in an unquoted header parameter value (token, host, IPv6).
+static PARAM_VALUE: Class = class(true, b"-.!%*_+`'~:[]/@");
+
+#[inline]
+fn is_param_value(b: u8) -> bool {
+    PARAM_VALUE.has(b)
+}
+
+/// One parsed header parameter: name range and optional value range (raw, quotes kept).
+pub(crate) type ParamSpan = ((usize, usize), Option<(usize, usize)>);
+
+/// Parses `*( SEMI generic-param )` from the cursor to the end of the value.
+///
+/// Returns `None` on any grammar error (empty parameter, bad characters, trailing junk).
+pub(crate) fn next_header_param(c: &mut Cursor<'_>) -> Option<Option<ParamSpan>> {
+    c.skip_ws();
+    if c.at_end() {
+        return Some(None);
+    }
+    if c.peek() != Some(b';') {
+        return None;
+    }
+    c.pos += 1;
+    c.skip_ws();
+    let name = c.token()?;
+    if c.eat_sep(b'=') {
+        let value = if c.peek() == Some(b'"') {
+            c.quoted()?
+        } else {
+            let (s, e) = c.take_while(is_param_value);
+            if e == s {
+                return None;
+            }
+            (s, e)
+        };
+        Some(Some((name, Some(value))))
+    } else {
+        Some(Some((name, None)))
+    }
+}
+
+/// Checks a header parameter list starting at `pos`; true if it is well formed to the end.
+pub(crate) fn check_header_params(s: &[u8], pos: usize) -> bool {
+    let mut c = Cursor::new(s, pos);
+    loop {
+        match next_header_param(&mut c) {
+            None => return false,
+            Some(None) => return true,
+            Some(Some(_)) => {}
+        }
+    }
+}
+
+/// Checks a header parameter list like [`check_header_params`] and, in the same pass,
+/// finds the value of the first parameter named `name` (case-insensitive).
+///
+/// `None`: malformed. `Some(None)`: well formed, no such valued parameter.
+pub(crate) fn check_header_params_find(s: &[u8], pos: usize, name: &[u8]) -> Option<Option<Span>> {
+    let mut c = Cursor::new(s, pos);
+    let mut found = None;
+    loop {
+        match next_header_param(&mut c)? {
+            None => return Some(found),
+            Some(((ns, ne), v)) => {
+                if found.is_none() && s.get(ns..ne).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+                    found = v.map(|(vs, ve)| Span::new(vs, ve));
+                }
+            }
+        }
+    }
+}
+
+/// Iterates over header parameters `(name, value)` of an already-checked parameter list.
+pub struct Params<'a> {
+    text: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Params<'a> {
+    pub(crate) fn new(text: &'a SipStr, pos: usize) -> Self {
+        Params {
+            text: text.as_bytes(),
+            pos,
+        }
+    }
+}
+
+fn utf8_at(b: &[u8], s: usize, e: usize) -> Option<&str> {
+    std::str::from_utf8(b.get(s..e)?).ok()
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = (&'a str, Option<&'a str>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut c = Cursor::new(self.text, self.pos);
+        let ((ns, ne), v) = next_header_param(&mut c)??;
+        self.pos = c.pos;
+        let name = utf8_at(self.text, ns, ne)?;
+        let value = match v {
+            Some((vs, ve)) => Some(utf8_at(self.text, vs, ve)?),
+            None => None,
+        };
+        Some((name, value))
+    }
+}
+
+/// Finds a parameter by case-insensitive name: `Some(None)` for a flag, `Some(Some(v))` for a value.
+///
+/// Compares names as bytes and converts only the value found.
+pub(crate) fn find_param<'a>(params: Params<'a>, name: &str) -> Option<Option<&'a str>> {
+    let text = params.text;
+    let mut c = Cursor::new(text, params.pos);
+    loop {
+        let ((ns, ne), v) = next_header_param(&mut c)??;
+        if text.get(ns..ne)?.eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(match v {
+                Some((vs, ve)) => Some(utf8_at(text, vs, ve)?),
+                None => None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_parse_and_reject_empty() {
+        let s = " ; tag = abc ;lr; q=\"x;y\"";
+        assert!(check_header_params(s.as_bytes(), 0));
+        let owned = SipStr::from(s);
+        let v: Vec<_> = Params::new(&owned, 0).collect();
+        assert_eq!(
+            v,
+            vec![("tag", Some("abc")), ("lr", None), ("q", Some("\"x;y\""))]
+        );
+        assert!(!check_header_params(b";;", 0));
+        assert!(!check_header_params(b";a=", 0));
+        assert!(!check_header_params(b";a junk", 0));
+    }
+}

@@ -1,0 +1,83 @@
+//! Required-header validation (RFC 3261 §8.1.1, §8.2, §16.3): what makes a parsed
+//! request answerable only with 400, or a parsed response discardable.
+
+use super::error::{HeaderError, ParseError, Problem};
+use super::headers::Headers;
+use super::message::{Request, Response};
+use super::name::HeaderName;
+use super::name_addr::NameAddr;
+
+/// Checks the headers every request and response must carry, and the grammar of the
+/// headers a transaction or dialog reads.
+fn check_common(h: &Headers) -> Result<(), Problem> {
+    let mut vias = h.vias().peekable();
+    if vias.peek().is_none() {
+        return Err(HeaderError::Missing("Via").into());
+    }
+    for v in vias {
+        v?;
+    }
+    for (name, label) in [
+        (HeaderName::FROM, "From"),
+        (HeaderName::TO, "To"),
+        (HeaderName::CALL_ID, "Call-ID"),
+        (HeaderName::CSEQ, "CSeq"),
+    ] {
+        h.single(&name, label)?;
+    }
+    h.from()?;
+    h.to()?;
+    h.call_id()?;
+    h.cseq()?;
+    h.content_length()?;
+    h.content_type()?;
+    Ok(())
+}
+
+fn check_request(r: &Request) -> Result<(), Problem> {
+    let h = &r.headers;
+    check_common(h)?;
+    if h.cseq()?.method != r.method {
+        return Err(Problem::CSeqMethodMismatch);
+    }
+    h.max_forwards()?;
+    for c in h.contacts() {
+        c?;
+    }
+    for route in h.routes() {
+        route?;
+    }
+    for rr in h.record_routes() {
+        rr?;
+    }
+    for (name, label) in [
+        (HeaderName::REFER_TO, "Refer-To"),
+        (HeaderName::REFERRED_BY, "Referred-By"),
+    ] {
+        if let Some(v) = h.optional(&name, label)? {
+            NameAddr::parse(v.clone(), label)?;
+        }
+    }
+    Ok(())
+}
+
+impl Request {
+    /// Checks required headers and their grammar: Via (all values), From, To, Call-ID,
+    /// CSeq (with its method equal to the request method), a single Max-Forwards,
+    /// Content-Length, Content-Type, and well-formed Contact/Route/Record-Route values.
+    ///
+    /// The error is answerable (400 with a reason naming the problem) when the top Via
+    /// is usable, and garbage otherwise.
+    pub fn validate(&self) -> Result<(), ParseError> {
+        check_request(self)
+            .map_err(|p| super::parse::request_error(p, &self.headers, Some(self.method.clone())))
+    }
+}
+
+impl Response {
+    /// Checks required headers and their grammar (Via, From, To, Call-ID, CSeq in range);
+    /// a failing response is to be discarded.
+    pub fn validate(&self) -> Result<(), ParseError> {
+        check_common(&self.headers).map_err(ParseError::DiscardResponse)
+    }
+}
