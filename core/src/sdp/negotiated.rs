@@ -35,7 +35,8 @@ pub struct NegotiatedMedia {
     pub remote_rtcp: SocketAddr,
     /// RTP and RTCP share one port (RFC 5761).
     pub rtcp_mux: bool,
-    /// The remote side put the stream on hold (sendonly/inactive, or `c=0.0.0.0`).
+    /// The remote side put the stream on hold: its offer is sendonly/inactive or has
+    /// `c=0.0.0.0`; or its answer will not receive what we offered to send.
     pub on_hold: bool,
 }
 

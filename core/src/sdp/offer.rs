@@ -119,7 +119,9 @@ fn apply(
     if address_hold {
         direction = direction.without_send();
     }
-    let on_hold = address_hold || matches!(answered, Direction::SendOnly | Direction::Inactive);
+    // Hold: the peer will not receive what we offered to send (or answered c=0.0.0.0).
+    let we_offered_to_send = offer.media_direction(index).sends();
+    let on_hold = address_hold || (we_offered_to_send && !answered.receives());
     let rtcp_mux = config.rtcp_mux && ours.rtcp_mux() && theirs.rtcp_mux();
     let remote_rtp = SocketAddr::new(ip, theirs.port);
     Ok(NegotiatedMedia {

@@ -120,7 +120,7 @@ impl<'a> Parser<'a> {
             }
             match kind {
                 b'm' => {
-                    if media.len() >= MAX_MEDIA {
+                    if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
                         return Err(err(K::TooMany));
                     }
                     let next = self.media(value).map_err(err)?;
