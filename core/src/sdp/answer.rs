@@ -4,7 +4,7 @@ use super::address::Verdict;
 use super::attribute::Direction;
 use super::build::{AudioSpec, audio_section, our_origin, rejected, skeleton};
 use super::config::MediaConfig;
-use super::model::{MediaDescription, Origin, SessionDescription};
+use super::model::{MediaDescription, Origin, SessionDescription, Timing};
 use super::negotiated::{
     Answer, NegotiatedMedia, choose_codec, choose_ptime, is_live_audio, is_rtp_avp, rank,
     remote_ip, remote_rtcp, telephone_event,
@@ -73,7 +73,12 @@ fn negotiate(
     }
     let media = accepted.ok_or(refusal)?;
 
-    let mut sdp = skeleton(config, origin, offer.timings.clone());
+    // The answer's t= equals the offer's (RFC 3264 §6); an offer without one gets `t=0 0`.
+    let timings = match offer.timings.is_empty() {
+        true => vec![Timing::default()],
+        false => offer.timings.clone(),
+    };
+    let mut sdp = skeleton(config, origin, timings);
     for (i, m) in offer.media.iter().enumerate() {
         if i != media.media_index {
             sdp.media.push(rejected(m));

@@ -515,3 +515,17 @@ fn answer_prints_canonically_and_round_trips() {
     assert_eq!(again, a.sdp);
     assert_eq!(again.to_string(), text);
 }
+
+#[test]
+fn offer_without_timing_is_answered_with_t_0_0() {
+    let o = SessionDescription::parse_slice(
+        b"v=0\no=p 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nm=audio 16000 RTP/AVP 0\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let a = answer_offer(&o, &config()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.sdp.timings, [Timing::default()]);
+    assert_eq!(
+        SessionDescription::parse(a.sdp.to_bytes()).as_ref(),
+        Ok(&a.sdp)
+    );
+}
