@@ -67,6 +67,8 @@ mod refusal;
 mod text;
 
 #[cfg(test)]
+mod answer_policy_tests;
+#[cfg(test)]
 mod answer_tests;
 #[cfg(test)]
 mod offer_tests;
