@@ -258,8 +258,8 @@ fn origin_and_connection_use_the_advertised_ipv6_address() {
 #[test]
 fn session_name_and_origin_user_come_from_the_config() {
     let cfg = MediaConfig {
-        session_name: String::from("sipvoice"),
-        origin_username: String::from("voice"),
+        session_name: Text::from("sipvoice"),
+        origin_username: Text::from("voice"),
         ..config()
     };
     let a = answer_offer(&offer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
@@ -326,6 +326,22 @@ fn offer_without_timing_is_answered_with_t_0_0() {
     .unwrap_or_else(|e| panic!("{e}"));
     let a = answer_offer(&o, &config()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.sdp.timings, [Timing::default()]);
+    assert_eq!(
+        SessionDescription::parse(a.sdp.to_bytes()).as_ref(),
+        Ok(&a.sdp)
+    );
+}
+
+#[test]
+fn unsafe_session_name_and_user_are_replaced_by_a_dash() {
+    let cfg = MediaConfig {
+        session_name: Text::from("x\r\nm=video 5 RTP/AVP 31"),
+        origin_username: Text::from("two words"),
+        ..config()
+    };
+    let a = answer_offer(&offer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.sdp.session_name, "-");
+    assert_eq!(a.sdp.origin.username, "-");
     assert_eq!(
         SessionDescription::parse(a.sdp.to_bytes()).as_ref(),
         Ok(&a.sdp)

@@ -12,12 +12,38 @@ use smallvec::SmallVec;
 pub(crate) fn our_origin(config: &MediaConfig) -> Origin {
     let (addrtype, address) = ip_fields(config.address);
     Origin {
-        username: Text::from(config.origin_username.clone()),
+        username: safe_username(&config.origin_username),
         session_id: config.session_id,
         session_version: config.session_version,
         nettype: Text::from_static("IN"),
         addrtype,
         address,
+    }
+}
+
+/// The configured `o=` user name, or `-` when it would break the line.
+fn safe_username(name: &Text) -> Text {
+    let ok = !name.is_empty()
+        && name
+            .as_str()
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control());
+    if ok {
+        name.clone()
+    } else {
+        Text::from_static("-")
+    }
+}
+
+/// The configured `s=` text, or `-` when it is empty or would break the line.
+fn safe_session_name(name: &Text) -> Text {
+    let ok = !name.is_empty()
+        && !name.as_str().contains(['\r', '\n', '\0'])
+        && name.as_str().trim_end() == name.as_str();
+    if ok {
+        name.clone()
+    } else {
+        Text::from_static("-")
     }
 }
 
@@ -29,7 +55,7 @@ pub(crate) fn skeleton(
 ) -> SessionDescription {
     SessionDescription {
         origin,
-        session_name: Text::from(config.session_name.clone()),
+        session_name: safe_session_name(&config.session_name),
         uri: None,
         emails: Vec::new(),
         phones: Vec::new(),

@@ -1,5 +1,6 @@
 //! What we offer and accept: codecs, DTMF, ptime, our address and the remote-address policy.
 
+use super::text::Text;
 use smallvec::SmallVec;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -134,10 +135,11 @@ pub struct MediaConfig {
     pub address: IpAddr,
     /// Our local RTP port (RTCP on +1 unless muxed).
     pub rtp_port: u16,
-    /// `s=` (default `-`).
-    pub session_name: String,
-    /// The `o=` user name (default `-`).
-    pub origin_username: String,
+    /// `s=` (default `-`; a name with CR, LF or NUL is replaced by `-`).
+    pub session_name: Text,
+    /// The `o=` user name (default `-`; one without visible characters only, or with
+    /// spaces, is replaced by `-`).
+    pub origin_username: Text,
     /// The `o=` session id (drawn by the caller from its seeded RNG).
     pub session_id: u64,
     /// The `o=` session version for a new session (drawn by the caller).
@@ -159,8 +161,8 @@ impl MediaConfig {
             supported_ptimes: SmallVec::from_slice(&[10, 20, 30, 40, 50, 60]),
             address,
             rtp_port,
-            session_name: String::from("-"),
-            origin_username: String::from("-"),
+            session_name: Text::from_static("-"),
+            origin_username: Text::from_static("-"),
             session_id,
             session_version,
             rtcp_mux: true,
