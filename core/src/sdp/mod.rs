@@ -51,6 +51,30 @@
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Refusing, and the outbound side:
+//!
+//! ```
+//! use sipvoice_core::sdp::{
+//!     answer_offer_bytes, apply_answer, build_offer, AudioCodec, MediaConfig, Refusal,
+//!     SessionDescription,
+//! };
+//!
+//! let config = MediaConfig { rtp_port: 20000, session_id: 1, session_version: 1, ..MediaConfig::default() };
+//! let g729_only = b"v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 4000 RTP/AVP 18\n";
+//! let refusal = answer_offer_bytes(g729_only, &config).unwrap_err();
+//! assert_eq!(refusal, Refusal::NoCommonCodec);
+//! assert_eq!(refusal.status_code(), 488);
+//! assert_eq!(refusal.warning("sipvoice"), "305 sipvoice \"Incompatible media format\"");
+//!
+//! let offer = build_offer(&config); // G.722, PCMU, PCMA, telephone-event 101, ptime 20
+//! let answer = SessionDescription::parse_slice(
+//!     b"v=0\no=- 9 9 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 30000 RTP/AVP 0 101\na=rtpmap:101 telephone-event/8000\n",
+//! )?;
+//! let media = apply_answer(&offer, &answer, &config)?;
+//! assert_eq!((media.codec, media.telephone_event), (AudioCodec::Pcmu, Some(101)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod address;
 mod answer;
