@@ -1,0 +1,274 @@
+//! `a=` attributes: the typed ones offer/answer needs, and everything else kept verbatim.
+
+use super::error::SdpErrorKind;
+use super::text::Text;
+use std::fmt;
+
+/// Media direction (RFC 3264 §5.1, RFC 4566 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// `a=sendrecv` (the default when no direction is given).
+    #[default]
+    SendRecv,
+    /// `a=sendonly`.
+    SendOnly,
+    /// `a=recvonly`.
+    RecvOnly,
+    /// `a=inactive`.
+    Inactive,
+}
+
+impl Direction {
+    /// The attribute name (`sendrecv` ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::SendRecv => "sendrecv",
+            Direction::SendOnly => "sendonly",
+            Direction::RecvOnly => "recvonly",
+            Direction::Inactive => "inactive",
+        }
+    }
+
+    /// The direction an answerer mirrors (sendonly ↔ recvonly; the others unchanged).
+    pub fn reversed(self) -> Direction {
+        match self {
+            Direction::SendOnly => Direction::RecvOnly,
+            Direction::RecvOnly => Direction::SendOnly,
+            d => d,
+        }
+    }
+
+    /// True when this side sends media.
+    pub fn sends(self) -> bool {
+        matches!(self, Direction::SendRecv | Direction::SendOnly)
+    }
+
+    /// True when this side receives media.
+    pub fn receives(self) -> bool {
+        matches!(self, Direction::SendRecv | Direction::RecvOnly)
+    }
+
+    /// The same direction without sending (sendrecv → recvonly, sendonly → inactive).
+    pub fn without_send(self) -> Direction {
+        match self {
+            Direction::SendRecv | Direction::RecvOnly => Direction::RecvOnly,
+            Direction::SendOnly | Direction::Inactive => Direction::Inactive,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Direction> {
+        match name {
+            "sendrecv" => Some(Direction::SendRecv),
+            "sendonly" => Some(Direction::SendOnly),
+            "recvonly" => Some(Direction::RecvOnly),
+            "inactive" => Some(Direction::Inactive),
+            _ => None,
+        }
+    }
+}
+
+/// `a=rtpmap:<pt> <encoding>/<clock>[/<params>]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RtpMap {
+    /// Payload type.
+    pub payload_type: u8,
+    /// Encoding name (`PCMU`, `G722`, `telephone-event` ...), as written.
+    pub encoding: Text,
+    /// RTP clock rate in Hz.
+    pub clock_rate: u32,
+    /// Encoding parameters (the channel count for audio), when given.
+    pub params: Option<Text>,
+}
+
+/// `a=fmtp:<format> <parameters>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fmtp {
+    /// The format (payload type) the parameters apply to.
+    pub payload_type: u8,
+    /// The format parameters, verbatim (e.g. `0-16`).
+    pub params: Text,
+}
+
+/// `a=rtcp:<port> [<nettype> <addrtype> <address>]` (RFC 3605).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rtcp {
+    /// The RTCP port.
+    pub port: u16,
+    /// `<nettype> <addrtype> <address>` when given.
+    pub address: Option<(Text, Text, Text)>,
+}
+
+/// One `a=` line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Attribute {
+    /// `a=rtpmap`.
+    RtpMap(RtpMap),
+    /// `a=fmtp`.
+    Fmtp(Fmtp),
+    /// `a=ptime` in milliseconds.
+    Ptime(u32),
+    /// `a=maxptime` in milliseconds.
+    MaxPtime(u32),
+    /// `a=sendrecv`, `a=sendonly`, `a=recvonly`, `a=inactive`.
+    Direction(Direction),
+    /// `a=rtcp` (RFC 3605).
+    Rtcp(Rtcp),
+    /// `a=rtcp-mux` (RFC 5761).
+    RtcpMux,
+    /// Any other attribute, kept verbatim and in order.
+    Other {
+        /// The attribute name.
+        name: Text,
+        /// The value after `:`, if there was a colon.
+        value: Option<Text>,
+    },
+}
+
+impl Attribute {
+    /// A property attribute (`a=name`) or value attribute (`a=name:value`) of an unknown kind.
+    pub fn other(name: impl Into<Text>, value: Option<Text>) -> Attribute {
+        Attribute::Other {
+            name: name.into(),
+            value,
+        }
+    }
+}
+
+fn parse_u8(s: &str) -> Option<u8> {
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+pub(crate) fn parse_u32(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+pub(crate) fn parse_u16(s: &str) -> Option<u16> {
+    if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses the text after `a=`; `slice` turns a sub-slice of `value` into a shared `Text`.
+pub(crate) fn parse_attribute(
+    value: &str,
+    slice: &dyn Fn(&str) -> Text,
+) -> Result<Attribute, SdpErrorKind> {
+    let (name, rest) = match value.split_once(':') {
+        Some((n, r)) => (n, Some(r)),
+        None => (value, None),
+    };
+    if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Err(SdpErrorKind::BadAttribute);
+    }
+    let attr = match (name, rest) {
+        ("rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
+        ("fmtp", Some(r)) => {
+            let (pt, params) = r.split_once(' ').unwrap_or((r, ""));
+            let payload_type = parse_u8(pt).ok_or(SdpErrorKind::BadFmtp)?;
+            Attribute::Fmtp(Fmtp {
+                payload_type,
+                params: slice(params),
+            })
+        }
+        ("ptime", Some(r)) => Attribute::Ptime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        ("maxptime", Some(r)) => Attribute::MaxPtime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        ("rtcp", Some(r)) => Attribute::Rtcp(parse_rtcp(r, slice)?),
+        ("rtcp-mux", None) => Attribute::RtcpMux,
+        (n, None) => match Direction::from_name(n) {
+            Some(d) => Attribute::Direction(d),
+            None => Attribute::Other {
+                name: slice(n),
+                value: None,
+            },
+        },
+        (n, Some(r)) => Attribute::Other {
+            name: slice(n),
+            value: Some(slice(r)),
+        },
+    };
+    Ok(attr)
+}
+
+fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
+    let bad = SdpErrorKind::BadRtpmap;
+    let (pt, enc) = r.split_once(' ').ok_or(bad)?;
+    let payload_type = parse_u8(pt).ok_or(bad)?;
+    let mut parts = enc.splitn(3, '/');
+    let encoding = parts.next().filter(|e| valid_token(e)).ok_or(bad)?;
+    let clock_rate = parts.next().and_then(parse_u32).ok_or(bad)?;
+    let params = match parts.next() {
+        Some(p) if valid_token(p) => Some(slice(p)),
+        Some(_) => return Err(bad),
+        None => None,
+    };
+    Ok(RtpMap {
+        payload_type,
+        encoding: slice(encoding),
+        clock_rate,
+        params,
+    })
+}
+
+fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
+    let bad = SdpErrorKind::BadRtcp;
+    let mut it = r.split(' ');
+    let port = it.next().and_then(parse_u16).ok_or(bad)?;
+    let address = match (it.next(), it.next(), it.next(), it.next()) {
+        (None, ..) => None,
+        (Some(n), Some(t), Some(a), None) if valid_token(n) && valid_token(t) && valid_token(a) => {
+            Some((slice(n), slice(t), slice(a)))
+        }
+        _ => return Err(bad),
+    };
+    Ok(Rtcp { port, address })
+}
+
+/// A non-empty run of visible characters without spaces or `/`.
+fn valid_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| !c.is_whitespace() && c != '/' && !c.is_control())
+}
+
+impl fmt::Display for Attribute {
+    /// Writes the attribute without the `a=` prefix and line ending.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Attribute::RtpMap(m) => {
+                write!(
+                    f,
+                    "rtpmap:{} {}/{}",
+                    m.payload_type, m.encoding, m.clock_rate
+                )?;
+                if let Some(p) = &m.params {
+                    write!(f, "/{p}")?;
+                }
+                Ok(())
+            }
+            Attribute::Fmtp(p) if p.params.is_empty() => write!(f, "fmtp:{}", p.payload_type),
+            Attribute::Fmtp(p) => write!(f, "fmtp:{} {}", p.payload_type, p.params),
+            Attribute::Ptime(p) => write!(f, "ptime:{p}"),
+            Attribute::MaxPtime(p) => write!(f, "maxptime:{p}"),
+            Attribute::Direction(d) => f.write_str(d.as_str()),
+            Attribute::Rtcp(r) => {
+                write!(f, "rtcp:{}", r.port)?;
+                if let Some((n, t, a)) = &r.address {
+                    write!(f, " {n} {t} {a}")?;
+                }
+                Ok(())
+            }
+            Attribute::RtcpMux => f.write_str("rtcp-mux"),
+            Attribute::Other { name, value } => match value {
+                Some(v) => write!(f, "{name}:{v}"),
+                None => write!(f, "{name}"),
+            },
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The offerer (RFC 3264 §5, §7): our offers for outbound calls and the answers to them.
+
+use super::address::Verdict;
+use super::attribute::Direction;
+use super::build::{AudioSpec, audio_section, our_origin, skeleton};
+use super::config::{AudioCodec, MediaConfig};
+use super::model::{Origin, SessionDescription, Timing};
+use super::negotiated::{
+    NegotiatedMedia, choose_ptime, codec_of, is_live_audio, remote_ip, remote_rtcp, telephone_event,
+};
+use super::refusal::Refusal;
+use super::text::Text;
+use smallvec::SmallVec;
+use std::net::SocketAddr;
+
+/// The telephone-event events we offer: DTMF 0-9 * # A-D and flash (RFC 4733).
+pub const TELEPHONE_EVENTS: &str = "0-16";
+
+/// Our offer for a new outbound call: every configured codec in preference order,
+/// telephone-event with `fmtp 0-16`, our ptime, sendrecv.
+pub fn build_offer(config: &MediaConfig) -> SessionDescription {
+    offer_with(config, our_origin(config), Direction::SendRecv)
+}
+
+/// A new offer inside an existing session (re-INVITE/UPDATE), e.g. `SendOnly` to put the
+/// peer on hold and `SendRecv` to resume: same session id, version one above `previous`
+/// (the `o=` of the last description we sent).
+pub fn build_reoffer(
+    config: &MediaConfig,
+    previous: &Origin,
+    direction: Direction,
+) -> SessionDescription {
+    offer_with(config, previous.next_version(), direction)
+}
+
+fn offer_with(config: &MediaConfig, origin: Origin, direction: Direction) -> SessionDescription {
+    let codecs: SmallVec<[(AudioCodec, u8); 4]> = config
+        .codecs()
+        .map(|c| (c, c.static_payload_type()))
+        .collect();
+    let dtmf = config
+        .dtmf_payload_type
+        .filter(|pt| !codecs.iter().any(|&(_, p)| p == *pt))
+        .map(|pt| (pt, Some(Text::from_static(TELEPHONE_EVENTS))));
+    let mut sdp = skeleton(config, origin, vec![Timing::default()]);
+    sdp.media.push(audio_section(
+        config,
+        AudioSpec {
+            proto: Text::from_static("RTP/AVP"),
+            codecs: &codecs,
+            telephone_event: dtmf,
+            ptime: config.ptime,
+            rtcp_mux: false,
+            direction,
+        },
+    ));
+    sdp
+}
+
+/// Applies the answer to our initial offer: the negotiated media, or why it is unusable
+/// (e.g. the answer picked no codec we offered, or rejected the audio stream).
+pub fn apply_answer(
+    offer: &SessionDescription,
+    answer: &SessionDescription,
+    config: &MediaConfig,
+) -> Result<NegotiatedMedia, Refusal> {
+    apply(offer, answer, config, false)
+}
+
+/// Applies the answer to a re-offer within an existing session (`c=0.0.0.0` may mean hold).
+pub fn apply_reanswer(
+    offer: &SessionDescription,
+    answer: &SessionDescription,
+    config: &MediaConfig,
+) -> Result<NegotiatedMedia, Refusal> {
+    apply(offer, answer, config, true)
+}
+
+fn apply(
+    offer: &SessionDescription,
+    answer: &SessionDescription,
+    config: &MediaConfig,
+    reoffer: bool,
+) -> Result<NegotiatedMedia, Refusal> {
+    if answer.media.len() != offer.media.len() {
+        return Err(Refusal::MediaMismatch);
+    }
+    let index = offer
+        .media
+        .iter()
+        .position(is_live_audio)
+        .ok_or(Refusal::NoAudio)?;
+    let (ours, theirs) = match (offer.media.get(index), answer.media.get(index)) {
+        (Some(o), Some(a)) if is_live_audio(a) => (o, a),
+        _ => return Err(Refusal::NoAudio),
+    };
+    if !theirs.proto.eq_ignore_ascii_case(ours.proto.as_str()) {
+        return Err(Refusal::UnsupportedTransport);
+    }
+    let offered_pts: SmallVec<[u8; 8]> = ours.payload_types().collect();
+    let allowed: SmallVec<[AudioCodec; 4]> = config.codecs().collect();
+    let (codec, payload_type) = theirs
+        .payload_types()
+        .filter(|pt| offered_pts.contains(pt))
+        .find_map(|pt| {
+            let c = codec_of(theirs, pt).or_else(|| codec_of(ours, pt))?;
+            allowed.contains(&c).then_some((c, pt))
+        })
+        .ok_or(Refusal::NoCommonCodec)?;
+    let (ip, verdict) = remote_ip(answer, index, config, reoffer)?;
+    let (telephone_event, telephone_event_fmtp) = match telephone_event(theirs, codec.clock_rate())
+    {
+        Some((pt, fmtp)) if config.dtmf_payload_type.is_some() => (Some(pt), fmtp),
+        _ => (None, None),
+    };
+    let answered = answer.media_direction(index);
+    let address_hold = verdict == Verdict::Hold;
+    let mut direction = answered.reversed();
+    if address_hold {
+        direction = direction.without_send();
+    }
+    // Hold: the peer will not receive what we offered to send (or answered c=0.0.0.0).
+    let we_offered_to_send = offer.media_direction(index).sends();
+    let on_hold = address_hold || (we_offered_to_send && !answered.receives());
+    let rtcp_mux = config.rtcp_mux && ours.rtcp_mux() && theirs.rtcp_mux();
+    let remote_rtp = SocketAddr::new(ip, theirs.port);
+    Ok(NegotiatedMedia {
+        media_index: index,
+        codec,
+        payload_type,
+        encoding_name: codec.encoding_name(),
+        clock_rate: codec.clock_rate(),
+        telephone_event,
+        telephone_event_fmtp,
+        ptime: choose_ptime(answer, theirs, config),
+        direction,
+        remote_rtp,
+        remote_rtcp: remote_rtcp(theirs, remote_rtp, rtcp_mux),
+        rtcp_mux,
+        on_hold,
+    })
+}

@@ -1,0 +1,266 @@
+//! The parser: tolerant of LF-only line endings, trailing whitespace and session-level
+//! lines out of order; strict about the fields offer/answer relies on.
+
+use super::attribute::{parse_attribute, parse_u16};
+use super::error::{SdpError, SdpErrorKind as K};
+use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
+use super::text::Text;
+use bytes::Bytes;
+use smallvec::SmallVec;
+
+/// Largest body accepted (a UDP datagram cannot carry more).
+pub const MAX_SDP_LEN: usize = 65_535;
+/// Most media sections accepted.
+pub const MAX_MEDIA: usize = 64;
+/// Most lines accepted.
+pub const MAX_LINES: usize = 2_048;
+
+impl SessionDescription {
+    /// Parses a body, sharing its buffer (fields are slices of `body`).
+    pub fn parse(body: Bytes) -> Result<SessionDescription, SdpError> {
+        if body.len() > MAX_SDP_LEN {
+            return Err(SdpError::new(0, K::TooLarge));
+        }
+        let text = std::str::from_utf8(&body).map_err(|_| SdpError::new(0, K::NotUtf8))?;
+        Parser { body: &body, text }.run()
+    }
+
+    /// Parses a body from a byte slice (copies it once).
+    pub fn parse_slice(body: &[u8]) -> Result<SessionDescription, SdpError> {
+        if body.len() > MAX_SDP_LEN {
+            return Err(SdpError::new(0, K::TooLarge));
+        }
+        Self::parse(Bytes::copy_from_slice(body))
+    }
+}
+
+struct Parser<'a> {
+    body: &'a Bytes,
+    text: &'a str,
+}
+
+impl<'a> Parser<'a> {
+    /// A shared `Text` for a sub-slice of the body.
+    fn slice(&self, s: &str) -> Text {
+        let base = self.text.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        match start.checked_add(s.len()) {
+            Some(end) if start <= self.body.len() && end <= self.body.len() => {
+                Text::from_utf8_bytes(self.body.slice(start..end))
+            }
+            _ => Text::copy_from_str(s),
+        }
+    }
+
+    fn run(&self) -> Result<SessionDescription, SdpError> {
+        let mut lines = self
+            .text
+            .split('\n')
+            .map(|l| l.trim_end_matches(['\r', ' ', '\t']))
+            .enumerate()
+            .map(|(i, l)| (i + 1, l))
+            .filter(|(_, l)| !l.is_empty());
+
+        let Some((n, first)) = lines.next() else {
+            return Err(SdpError::new(0, K::Empty));
+        };
+        match first.strip_prefix("v=") {
+            Some("0") => {}
+            Some(_) => return Err(SdpError::new(n, K::UnsupportedVersion)),
+            None => return Err(SdpError::new(n, K::MissingVersion)),
+        }
+
+        let mut origin: Option<Origin> = None;
+        let mut session_name: Option<Text> = None;
+        let mut uri = None;
+        let mut emails = Vec::new();
+        let mut phones = Vec::new();
+        let mut connection = None;
+        let mut timings: Vec<Timing> = Vec::new();
+        let mut zone = None;
+        let mut common = Common::default();
+        let mut media: Vec<MediaDescription> = Vec::new();
+        // The media section being read; `None` while at session level.
+        let mut section: Option<MediaDescription> = None;
+
+        for (n, line) in lines {
+            if n > MAX_LINES {
+                return Err(SdpError::new(n, K::TooMany));
+            }
+            let err = |kind| SdpError::new(n, kind);
+            let bytes = line.as_bytes();
+            if bytes.len() < 2 || bytes[1] != b'=' || !bytes[0].is_ascii_alphabetic() {
+                return Err(err(K::BadLine));
+            }
+            let kind = bytes[0];
+            let value = &line[2..];
+            // Lines that may appear in a media section.
+            if let Some(m) = &mut section {
+                match kind {
+                    b'm' => {}
+                    b'i' => set_once(&mut m.common.info, self.slice(value)).map_err(err)?,
+                    b'c' => m.connections.push(self.connection(value).map_err(err)?),
+                    b'b' => m
+                        .common
+                        .bandwidths
+                        .push(self.bandwidth(value).map_err(err)?),
+                    b'k' => set_once(&mut m.common.key, self.slice(value)).map_err(err)?,
+                    b'a' => m
+                        .common
+                        .attributes
+                        .push(parse_attribute(value, &|s| self.slice(s)).map_err(err)?),
+                    b'v' | b'o' | b's' | b'u' | b'e' | b'p' | b't' | b'r' | b'z' => {
+                        return Err(err(K::Misplaced));
+                    }
+                    _ => return Err(err(K::UnknownType)),
+                }
+                if kind != b'm' {
+                    continue;
+                }
+            }
+            match kind {
+                b'm' => {
+                    if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
+                        return Err(err(K::TooMany));
+                    }
+                    let next = self.media(value).map_err(err)?;
+                    if let Some(done) = section.replace(next) {
+                        media.push(done);
+                    }
+                }
+                b'v' => return Err(err(K::Duplicate)),
+                b'o' => set_once(&mut origin, self.origin(value).map_err(err)?).map_err(err)?,
+                b's' => set_once(&mut session_name, self.slice(value)).map_err(err)?,
+                b'i' => set_once(&mut common.info, self.slice(value)).map_err(err)?,
+                b'u' => set_once(&mut uri, self.slice(value)).map_err(err)?,
+                b'e' => emails.push(self.slice(value)),
+                b'p' => phones.push(self.slice(value)),
+                b'c' => {
+                    set_once(&mut connection, self.connection(value).map_err(err)?).map_err(err)?
+                }
+                b'b' => common.bandwidths.push(self.bandwidth(value).map_err(err)?),
+                b't' => timings.push(timing(value).map_err(err)?),
+                b'r' => timings
+                    .last_mut()
+                    .ok_or(err(K::RepeatWithoutTiming))?
+                    .repeats
+                    .push(self.slice(value)),
+                b'z' => set_once(&mut zone, self.slice(value)).map_err(err)?,
+                b'k' => set_once(&mut common.key, self.slice(value)).map_err(err)?,
+                b'a' => common
+                    .attributes
+                    .push(parse_attribute(value, &|s| self.slice(s)).map_err(err)?),
+                _ => return Err(err(K::UnknownType)),
+            }
+        }
+        if let Some(done) = section {
+            media.push(done);
+        }
+        Ok(SessionDescription {
+            origin: origin.ok_or(SdpError::new(0, K::MissingOrigin))?,
+            session_name: session_name.unwrap_or(Text::from_static("-")),
+            uri,
+            emails,
+            phones,
+            connection,
+            timings,
+            zone,
+            common,
+            media,
+        })
+    }
+
+    fn origin(&self, v: &str) -> Result<Origin, K> {
+        let f: SmallVec<[&str; 6]> = v.split(' ').collect();
+        let [user, id, version, net, addrtype, addr] = f.as_slice() else {
+            return Err(K::BadOrigin);
+        };
+        let num = |s: &str| -> Result<u64, K> {
+            if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(K::BadOrigin);
+            }
+            s.parse().map_err(|_| K::BadOrigin)
+        };
+        if [user, net, addrtype, addr].iter().any(|s| s.is_empty()) {
+            return Err(K::BadOrigin);
+        }
+        Ok(Origin {
+            username: self.slice(user),
+            session_id: num(id)?,
+            session_version: num(version)?,
+            nettype: self.slice(net),
+            addrtype: self.slice(addrtype),
+            address: self.slice(addr),
+        })
+    }
+
+    fn connection(&self, v: &str) -> Result<Connection, K> {
+        let f: SmallVec<[&str; 3]> = v.split(' ').collect();
+        match f.as_slice() {
+            [n, t, a] if !n.is_empty() && !t.is_empty() && !a.is_empty() => Ok(Connection {
+                nettype: self.slice(n),
+                addrtype: self.slice(t),
+                address: self.slice(a),
+            }),
+            _ => Err(K::BadConnection),
+        }
+    }
+
+    fn bandwidth(&self, v: &str) -> Result<Text, K> {
+        match v.split_once(':') {
+            Some((t, b)) if !t.is_empty() && !t.contains(' ') && !b.is_empty() => Ok(self.slice(v)),
+            _ => Err(K::BadBandwidth),
+        }
+    }
+
+    fn media(&self, v: &str) -> Result<MediaDescription, K> {
+        let mut it = v.split(' ');
+        let media = it.next().filter(|s| !s.is_empty()).ok_or(K::BadMedia)?;
+        let port_field = it.next().ok_or(K::BadMedia)?;
+        let (port, port_count) = match port_field.split_once('/') {
+            Some((p, c)) => (p, Some(parse_u16(c).ok_or(K::BadMedia)?)),
+            None => (port_field, None),
+        };
+        let port = parse_u16(port).ok_or(K::BadMedia)?;
+        let proto = it.next().filter(|s| !s.is_empty()).ok_or(K::BadMedia)?;
+        let mut formats = SmallVec::new();
+        for f in it {
+            if f.is_empty() {
+                return Err(K::BadMedia);
+            }
+            formats.push(self.slice(f));
+        }
+        Ok(MediaDescription {
+            media: self.slice(media),
+            port,
+            port_count,
+            proto: self.slice(proto),
+            formats,
+            connections: Vec::new(),
+            common: Common::default(),
+        })
+    }
+}
+
+fn timing(v: &str) -> Result<Timing, K> {
+    let (a, b) = v.split_once(' ').ok_or(K::BadTiming)?;
+    let num = |s: &str| -> Result<u64, K> {
+        if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(K::BadTiming);
+        }
+        s.parse().map_err(|_| K::BadTiming)
+    };
+    Ok(Timing {
+        start: num(a)?,
+        stop: num(b)?,
+        repeats: Vec::new(),
+    })
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T) -> Result<(), K> {
+    if slot.is_some() {
+        return Err(K::Duplicate);
+    }
+    *slot = Some(value);
+    Ok(())
+}
