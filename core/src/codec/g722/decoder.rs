@@ -62,7 +62,7 @@ pub struct G722Decoder {
     high: HighBand,
     mode: G722Mode,
     /// The last 22 values fed to the receive QMF (`RL + RH`, `RL - RH`, ...), oldest first.
-    history: [i32; HISTORY],
+    history: [i16; HISTORY],
 }
 
 impl Default for G722Decoder {
@@ -112,7 +112,7 @@ impl G722Decoder {
     pub fn decode(&mut self, payload: &[u8], out: &mut [i16]) -> usize {
         let codes = payload.len().min(out.len() / 2);
         let table = self.mode.table();
-        let mut buf = [0i32; HISTORY + 2 * CHUNK];
+        let mut buf = [0i16; HISTORY + 2 * CHUNK];
         let mut done = 0;
         while done < codes {
             let n = (codes - done).min(CHUNK);
@@ -124,8 +124,9 @@ impl G722Decoder {
             {
                 let rl = self.low.decode(usize::from(code & 63), table);
                 let rh = self.high.decode(usize::from(code >> 6));
-                pair[0] = rl + rh;
-                pair[1] = rl - rh;
+                // Both are 15-bit, so sum and difference fit 16 bits.
+                pair[0] = (rl + rh) as i16;
+                pair[1] = (rl - rh) as i16;
             }
             // Receive QMF over the chunk.
             for (j, samples) in out[2 * done..2 * (done + n)]
@@ -133,7 +134,7 @@ impl G722Decoder {
                 .enumerate()
             {
                 if let Some(w) = buf.get(2 * j..2 * j + 24) {
-                    if let Ok(w) = <&[i32; 24]>::try_from(w) {
+                    if let Ok(w) = <&[i16; 24]>::try_from(w) {
                         let (first, second) = qmf::synthesis(w);
                         samples[0] = first;
                         samples[1] = second;

@@ -16,7 +16,7 @@ pub struct G722Encoder {
     low: LowBand,
     high: HighBand,
     /// The last 22 input samples, oldest first.
-    history: [i32; HISTORY],
+    history: [i16; HISTORY],
     /// An odd sample waiting for its partner.
     pending: Option<i16>,
 }
@@ -57,7 +57,7 @@ impl G722Encoder {
 
         let mut input = pcm;
         let mut written = 0;
-        let mut buf = [0i32; HISTORY + 2 * CHUNK];
+        let mut buf = [0i16; HISTORY + 2 * CHUNK];
         let mut bands = [(0i32, 0i32); CHUNK];
         while written < pairs {
             let n = (pairs - written).min(CHUNK);
@@ -65,21 +65,19 @@ impl G722Encoder {
             let fresh = &mut buf[HISTORY..HISTORY + 2 * n];
             let mut start = 0;
             if let Some(first) = self.pending.take() {
-                fresh[0] = i32::from(first);
+                fresh[0] = first;
                 start = 1;
             }
             let need = fresh.len() - start;
             let (now, later) = input.split_at(need.min(input.len()));
-            for (dst, &s) in fresh[start..].iter_mut().zip(now) {
-                *dst = i32::from(s);
-            }
+            fresh[start..start + now.len()].copy_from_slice(now);
             input = later;
 
             // Transmit QMF over the whole chunk first: it does not depend on the
             // ADPCM state, so this loop is free of serial dependencies.
             for (j, band) in bands[..n].iter_mut().enumerate() {
                 if let Some(w) = buf.get(2 * j..2 * j + 24) {
-                    if let Ok(w) = <&[i32; 24]>::try_from(w) {
+                    if let Ok(w) = <&[i16; 24]>::try_from(w) {
                         *band = qmf::analysis(w);
                     }
                 }

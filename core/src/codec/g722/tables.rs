@@ -91,16 +91,24 @@ const ILA: [i32; 353] = [
     3596, 3675, 3755, 3837, 3921, 4007, 4095,
 ];
 
-/// Quantiser decision levels `Q6 << 4`, as u16 for the `(level * det) >> 16` product
-/// (equal to the spec's `((Q6 << 3) * det) >> 15`). Entry 31 repeats entry 30, so the
-/// count of levels at or below a magnitude saturates at 32 where the spec stops at 30.
-pub(super) static Q6_X16: [u16; 32] = {
-    let mut t = [0u16; 32];
-    let mut i = 0;
-    while i < 32 {
-        let k = if i < 31 { i } else { 30 };
-        t[i] = (Q6[k] << 4) as u16;
-        i += 1;
+/// Number of distinct lower sub-band scale factors: `nbl >> 6` is 0..=288.
+pub(super) const SCALE_L_STEPS: usize = (NBL_MAX >> 6) as usize + 1;
+
+/// QUANTL's decision thresholds for every lower sub-band scale factor:
+/// `THRESHOLDS_L[k][i] = ((Q6[i] << 3) * DETL) >> 15` with `DETL = SCALE_L[k]`.
+/// Entry 31 repeats entry 30 so that rows are 32 wide (64 bytes).
+pub(super) static THRESHOLDS_L: [[i16; 32]; SCALE_L_STEPS] = {
+    let mut t = [[0i16; 32]; SCALE_L_STEPS];
+    let mut k = 0;
+    while k < SCALE_L_STEPS {
+        let det = SCALE_L[k];
+        let mut i = 0;
+        while i < 32 {
+            let q = if i < 31 { Q6[i] } else { Q6[30] };
+            t[k][i] = (((q << 3) * det) >> 15) as i16;
+            i += 1;
+        }
+        k += 1;
     }
     t
 };
@@ -113,6 +121,33 @@ pub(super) static IL_BY_SIGN: [[u8; 32]; 2] = {
     while i < 31 {
         t[0][i] = ILN[i];
         t[1][i] = ILP[i];
+        i += 1;
+    }
+    t
+};
+
+/// INVQAL's level (QQ4 signed, scaled by 8) for each QUANTL outcome `[sign][mil]`,
+/// so that the encoder gets from the interval to the difference with one load.
+pub(super) static QQ4_BY_INTERVAL: [[i32; 32]; 2] = {
+    let mut t = [[0i32; 32]; 2];
+    let mut s = 0;
+    while s < 2 {
+        let mut i = 0;
+        while i < 32 {
+            t[s][i] = signed_4bit((IL_BY_SIGN[s][i] >> 2) as usize);
+            i += 1;
+        }
+        s += 1;
+    }
+    t
+};
+
+/// LOGSCL's increment for each QUANTL interval `mil` (the same for both signs).
+pub(super) static WL_BY_INTERVAL: [i32; 32] = {
+    let mut t = [0i32; 32];
+    let mut i = 0;
+    while i < 32 {
+        t[i] = WL[RIL4[(IL_BY_SIGN[1][i] >> 2) as usize]];
         i += 1;
     }
     t
@@ -249,6 +284,13 @@ mod tests {
             assert_eq!(INVQBL[0][neg], -INVQBL[0][pos], "codes {neg} / {pos}");
             assert!(INVQBL[0][pos] > 0);
             assert_eq!(QQ4[neg >> 2], -QQ4[pos >> 2]);
+        }
+        for mil in 1..31 {
+            for sign in 0..2 {
+                let il4 = usize::from(IL_BY_SIGN[sign][mil] >> 2);
+                assert_eq!(QQ4_BY_INTERVAL[sign][mil], QQ4[il4]);
+                assert_eq!(WL_BY_INTERVAL[mil], WL4[il4]);
+            }
         }
         assert_eq!(QQ2, [-7408, -1616, 7408, 1616]);
         assert_eq!(WH2, [798, -214, 798, -214]);
