@@ -1,7 +1,7 @@
 //! The G.722 decoder: lower and higher sub-band ADPCM, then receive QMF.
 
 use super::band::{HighBand, LowBand};
-use super::qmf::{self, HISTORY};
+use super::qmf::{self, HISTORY, TAPS};
 
 /// Code words processed per pass over the stack work buffer.
 const CHUNK: usize = 160;
@@ -61,8 +61,10 @@ pub struct G722Decoder {
     low: LowBand,
     high: HighBand,
     mode: G722Mode,
-    /// The last 22 values fed to the receive QMF (`RL + RH`, `RL - RH`, ...), oldest first.
-    history: [i16; HISTORY],
+    /// The last 11 values of `RL + RH`, oldest first.
+    sum_history: [i16; HISTORY],
+    /// The last 11 values of `RL - RH`, oldest first.
+    difference_history: [i16; HISTORY],
 }
 
 impl Default for G722Decoder {
@@ -83,7 +85,8 @@ impl G722Decoder {
             low: LowBand::default(),
             high: HighBand::default(),
             mode,
-            history: [0; HISTORY],
+            sum_history: [0; HISTORY],
+            difference_history: [0; HISTORY],
         }
     }
 
@@ -112,36 +115,43 @@ impl G722Decoder {
     pub fn decode(&mut self, payload: &[u8], out: &mut [i16]) -> usize {
         let codes = payload.len().min(out.len() / 2);
         let table = self.mode.table();
-        let mut buf = [0i16; HISTORY + 2 * CHUNK];
+        let mut sums = [0i16; HISTORY + CHUNK];
+        let mut differences = [0i16; HISTORY + CHUNK];
         let mut done = 0;
         while done < codes {
             let n = (codes - done).min(CHUNK);
-            buf[..HISTORY].copy_from_slice(&self.history);
+            sums[..HISTORY].copy_from_slice(&self.sum_history);
+            differences[..HISTORY].copy_from_slice(&self.difference_history);
             // Sub-band ADPCM: the serial part; the two bands run side by side.
-            for (pair, &code) in buf[HISTORY..HISTORY + 2 * n]
-                .chunks_exact_mut(2)
+            for ((sum, difference), &code) in sums[HISTORY..HISTORY + n]
+                .iter_mut()
+                .zip(&mut differences[HISTORY..HISTORY + n])
                 .zip(&payload[done..done + n])
             {
                 let rl = self.low.decode(usize::from(code & 63), table);
                 let rh = self.high.decode(usize::from(code >> 6));
                 // Both are 15-bit, so sum and difference fit 16 bits.
-                pair[0] = (rl + rh) as i16;
-                pair[1] = (rl - rh) as i16;
+                *sum = (rl + rh) as i16;
+                *difference = (rl - rh) as i16;
             }
             // Receive QMF over the chunk.
             for (j, samples) in out[2 * done..2 * (done + n)]
                 .chunks_exact_mut(2)
                 .enumerate()
             {
-                if let Some(w) = buf.get(2 * j..2 * j + 24) {
-                    if let Ok(w) = <&[i16; 24]>::try_from(w) {
-                        let (first, second) = qmf::synthesis(w);
-                        samples[0] = first;
-                        samples[1] = second;
-                    }
+                let (Some(s), Some(d)) = (sums.get(j..j + TAPS), differences.get(j..j + TAPS))
+                else {
+                    continue;
+                };
+                if let (Ok(s), Ok(d)) = (<&[i16; TAPS]>::try_from(s), <&[i16; TAPS]>::try_from(d)) {
+                    let (first, second) = qmf::synthesis(s, d);
+                    samples[0] = first;
+                    samples[1] = second;
                 }
             }
-            self.history.copy_from_slice(&buf[2 * n..2 * n + HISTORY]);
+            self.sum_history.copy_from_slice(&sums[n..n + HISTORY]);
+            self.difference_history
+                .copy_from_slice(&differences[n..n + HISTORY]);
             done += n;
         }
         2 * codes

@@ -1,9 +1,9 @@
 //! The G.722 encoder: transmit QMF, then lower and higher sub-band ADPCM.
 
 use super::band::{HighBand, LowBand};
-use super::qmf::{self, HISTORY};
+use super::qmf::{self, HISTORY, TAPS};
 
-/// Sample pairs processed per pass over the stack work buffer.
+/// Sample pairs processed per pass over the stack work buffers.
 const CHUNK: usize = 160;
 
 /// A G.722 encoder at 64 kbit/s: 16 kHz 16-bit PCM in, one code word per sample pair
@@ -15,8 +15,10 @@ const CHUNK: usize = 160;
 pub struct G722Encoder {
     low: LowBand,
     high: HighBand,
-    /// The last 22 input samples, oldest first.
-    history: [i16; HISTORY],
+    /// The first samples of the last 11 input pairs, oldest first.
+    first_history: [i16; HISTORY],
+    /// The second samples of the last 11 input pairs, oldest first.
+    second_history: [i16; HISTORY],
     /// An odd sample waiting for its partner.
     pending: Option<i16>,
 }
@@ -33,7 +35,8 @@ impl G722Encoder {
         G722Encoder {
             low: LowBand::default(),
             high: HighBand::default(),
-            history: [0; HISTORY],
+            first_history: [0; HISTORY],
+            second_history: [0; HISTORY],
             pending: None,
         }
     }
@@ -57,29 +60,40 @@ impl G722Encoder {
 
         let mut input = pcm;
         let mut written = 0;
-        let mut buf = [0i16; HISTORY + 2 * CHUNK];
+        let mut first = [0i16; HISTORY + CHUNK];
+        let mut second = [0i16; HISTORY + CHUNK];
         let mut bands = [(0i32, 0i32); CHUNK];
         while written < pairs {
             let n = (pairs - written).min(CHUNK);
-            buf[..HISTORY].copy_from_slice(&self.history);
-            let fresh = &mut buf[HISTORY..HISTORY + 2 * n];
-            let mut start = 0;
-            if let Some(first) = self.pending.take() {
-                fresh[0] = first;
-                start = 1;
+            first[..HISTORY].copy_from_slice(&self.first_history);
+            second[..HISTORY].copy_from_slice(&self.second_history);
+            let mut filled = 0;
+            if let (Some(lone), Some((&partner, rest))) = (self.pending, input.split_first()) {
+                first[HISTORY] = lone;
+                second[HISTORY] = partner;
+                input = rest;
+                self.pending = None;
+                filled = 1;
             }
-            let need = fresh.len() - start;
-            let (now, later) = input.split_at(need.min(input.len()));
-            fresh[start..start + now.len()].copy_from_slice(now);
+            let (now, later) = input.split_at((2 * (n - filled)).min(input.len()));
+            for ((a, b), pair) in first[HISTORY + filled..]
+                .iter_mut()
+                .zip(&mut second[HISTORY + filled..])
+                .zip(now.chunks_exact(2))
+            {
+                *a = pair[0];
+                *b = pair[1];
+            }
             input = later;
 
             // Transmit QMF over the whole chunk first: it does not depend on the
             // ADPCM state, so this loop is free of serial dependencies.
             for (j, band) in bands[..n].iter_mut().enumerate() {
-                if let Some(w) = buf.get(2 * j..2 * j + 24) {
-                    if let Ok(w) = <&[i16; 24]>::try_from(w) {
-                        *band = qmf::analysis(w);
-                    }
+                let (Some(a), Some(b)) = (first.get(j..j + TAPS), second.get(j..j + TAPS)) else {
+                    continue;
+                };
+                if let (Ok(a), Ok(b)) = (<&[i16; TAPS]>::try_from(a), <&[i16; TAPS]>::try_from(b)) {
+                    *band = qmf::analysis(a, b);
                 }
             }
             // Sub-band ADPCM: the serial part; the two bands run side by side.
@@ -89,7 +103,8 @@ impl G722Encoder {
                 *code = (ih << 6) | il;
             }
 
-            self.history.copy_from_slice(&buf[2 * n..2 * n + HISTORY]);
+            self.first_history.copy_from_slice(&first[n..n + HISTORY]);
+            self.second_history.copy_from_slice(&second[n..n + HISTORY]);
             written += n;
         }
         self.pending = if keeps_odd {
