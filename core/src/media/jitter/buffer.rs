@@ -254,13 +254,14 @@ impl JitterBuffer {
         };
         while stream.head < new_head {
             let head = stream.head;
+            let was_vacant = matches!(self.ring.state(head), SlotState::Vacant);
             let ts = match self.ring.set(head, SlotState::Dropped) {
                 Some(frame) => {
                     self.stats.overflow_dropped += 1;
                     Some(frame.timestamp)
                 }
                 None => {
-                    if !matches!(self.ring.state(head), SlotState::Dropped) {
+                    if was_vacant {
                         self.stats.lost_skipped += 1;
                     }
                     None
