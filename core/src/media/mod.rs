@@ -4,6 +4,7 @@ mod demux;
 mod jitter;
 mod rtcp;
 mod rtp;
+mod stats;
 
 pub use demux::{PacketKind, classify};
 pub use jitter::{
@@ -21,3 +22,4 @@ pub use rtp::{
     RTP_HEADER_LEN, RtpBuildError, RtpError, RtpExtension, RtpHeader, RtpPacket, SeqExtender,
     seq_delta, seq_newer, ts_delta,
 };
+pub use stats::{MIN_SEQUENTIAL, ReceiveStats, SendStats, SeqVerdict, Stats};
