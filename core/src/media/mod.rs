@@ -2,6 +2,7 @@
 
 mod demux;
 mod jitter;
+mod plc;
 mod rtcp;
 mod rtp;
 mod stats;
@@ -11,6 +12,7 @@ pub use jitter::{
     AudioPacket, ConcealCause, JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout,
     Pushed,
 };
+pub use plc::Concealer;
 pub use rtcp::{
     Bye, NTP_UNIX_OFFSET_SECS, REPORT_BLOCK_LEN, RTCP_APP, RTCP_BYE, RTCP_MIN_INTERVAL, RTCP_RR,
     RTCP_SDES, RTCP_SR, ReceiverReport, ReportBlock, ReportBlocks, RtcpBuildError, RtcpCompound,
