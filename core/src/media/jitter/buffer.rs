@@ -300,7 +300,11 @@ impl JitterBuffer {
             let highest = stream.seqs.highest().unwrap_or(ext);
             let fits = highest < ext + self.ring.capacity() as u64;
             if stream.delivered_any || !fits || !matches!(self.ring.state(ext), SlotState::Vacant) {
-                return self.reject_old(ext);
+                let verdict = self.reject_old(ext);
+                if verdict == Pushed::Late {
+                    self.estimator.on_arrival(now, packet.timestamp);
+                }
+                return verdict;
             }
             stream.head = ext;
         }
@@ -314,6 +318,8 @@ impl JitterBuffer {
                 Pushed::Duplicate
             }
             SlotState::Concealed | SlotState::Dropped => {
+                // A late packet is the strongest evidence of jitter: the adaptive wait learns it.
+                self.estimator.on_arrival(now, packet.timestamp);
                 self.stats.late += 1;
                 Pushed::Late
             }

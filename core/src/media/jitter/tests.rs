@@ -442,3 +442,16 @@ fn burst_loss_is_concealed_frame_by_frame_on_the_timeline() {
     assert_eq!(rest.len(), 2);
     assert_eq!(frame_seq(rest.last().cloned()), Some(5));
 }
+
+#[test]
+fn late_arrivals_feed_the_jitter_estimate() {
+    let t0 = origin();
+    let mut jb = buffer(JitterConfig::default());
+    jb.push(t0, packet(1, 0));
+    jb.pop(t0);
+    jb.push(t0 + ms(40), packet(3, 320));
+    drain(&mut jb, t0 + ms(40));
+    let before = jb.jitter();
+    assert_eq!(jb.push(t0 + ms(45), packet(2, 160)), Pushed::Late);
+    assert!(jb.jitter() > before);
+}
