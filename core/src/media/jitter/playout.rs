@@ -6,6 +6,11 @@ use super::ring::{Ring, SlotState};
 use crate::media::rtp::ts_delta;
 use std::time::{Duration, Instant};
 
+/// `t + d`, or `t` itself where the sum would leave the clock's range (no panic on odd input).
+fn later(t: Instant, d: Duration) -> Instant {
+    t.checked_add(d).unwrap_or(t)
+}
+
 /// Timestamp of the head frame: the expected one, else inferred from the next buffered frame.
 fn head_timestamp(stream: &Stream, ring: &Ring, spf: u32) -> u32 {
     if let Some(ts) = stream.head_ts {
@@ -27,15 +32,18 @@ fn loss_deadline(stream: &Stream, config: &JitterConfig, ts: u32, target: Durati
     match stream.anchor {
         Some((arrived, anchor_ts)) => {
             let ahead = ts_delta(ts, anchor_ts).max(0) as u64;
-            arrived + config.ticks_to_duration(ahead) + target
+            later(later(arrived, config.ticks_to_duration(ahead)), target)
         }
-        None => stream.first_arrival + target,
+        None => later(stream.first_arrival, target),
     }
 }
 
 fn prefetch_deadline(stream: &Stream, config: &JitterConfig, target: Duration) -> Instant {
     let frames = u32::try_from(config.prefetch).unwrap_or(u32::MAX);
-    stream.first_arrival + config.ptime().saturating_mul(frames) + target
+    later(
+        stream.first_arrival,
+        config.ptime().saturating_mul(frames).saturating_add(target),
+    )
 }
 
 impl JitterBuffer {
@@ -72,9 +80,10 @@ impl JitterBuffer {
                 SlotState::Buffered(frame) => {
                     if let (false, Some(expected)) = (self.config.skip_audio_gaps, stream.head_ts) {
                         let gap = ts_delta(frame.timestamp, expected);
-                        let max_fill = u64::from(self.config.clock_rate)
-                            * self.config.max_gap_fill.as_millis() as u64
-                            / 1000;
+                        let fill_ms =
+                            u64::try_from(self.config.max_gap_fill.as_millis()).unwrap_or(u64::MAX);
+                        let max_fill =
+                            u64::from(self.config.clock_rate).saturating_mul(fill_ms) / 1000;
                         if gap >= spf as i32 && gap as u64 <= max_fill {
                             stream.fill = gap as u32 / spf;
                             continue;
