@@ -255,3 +255,116 @@ proptest! {
         }
     }
 }
+
+#[derive(Debug, Clone)]
+enum Op {
+    Push {
+        seq: u16,
+        ts: u32,
+        ssrc: u32,
+        marker: bool,
+    },
+    Skip {
+        seq: u16,
+    },
+    Advance {
+        ms: u64,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (any::<u16>(), any::<u32>(), 0u32..3, any::<bool>())
+            .prop_map(|(seq, ts, ssrc, marker)| Op::Push { seq, ts, ssrc, marker }),
+        1 => any::<u16>().prop_map(|seq| Op::Skip { seq }),
+        3 => (0u64..200).prop_map(|ms| Op::Advance { ms }),
+    ]
+}
+
+/// Sequence numbers and timestamps that stay near each other, so the stream logic is exercised.
+fn local_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (0u16..40, 0u32..40, 0u32..2, any::<bool>())
+            .prop_map(|(seq, ts, ssrc, marker)| Op::Push { seq: seq.wrapping_add(65520), ts: ts.wrapping_mul(160), ssrc, marker }),
+        1 => (0u16..40).prop_map(|seq| Op::Skip { seq: seq.wrapping_add(65520) }),
+        3 => (0u64..60).prop_map(|ms| Op::Advance { ms }),
+    ]
+}
+
+fn run_ops(
+    ops: &[Op],
+    capacity: usize,
+    skip_audio_gaps: bool,
+    adaptive: bool,
+) -> Result<(), TestCaseError> {
+    let config = JitterConfig {
+        capacity,
+        skip_audio_gaps,
+        adaptive_max_delay: adaptive.then_some(Duration::from_millis(300)),
+        max_gap_fill: Duration::from_secs(1),
+        ..JitterConfig::default()
+    };
+    let mut jb = JitterBuffer::new(config).unwrap();
+    let mut now = origin();
+    for op in ops {
+        match *op {
+            Op::Push {
+                seq,
+                ts,
+                ssrc,
+                marker,
+            } => {
+                jb.push(
+                    now,
+                    AudioPacket {
+                        seq,
+                        timestamp: ts,
+                        ssrc,
+                        marker,
+                        payload: Bytes::new(),
+                    },
+                );
+            }
+            Op::Skip { seq } => {
+                jb.skip_seq(0, seq);
+            }
+            Op::Advance { ms } => now += Duration::from_millis(ms),
+        }
+        let mut n = 0;
+        while jb.pop(now).is_some() {
+            n += 1;
+            prop_assert!(n < 20_000, "pop must run dry");
+        }
+        prop_assert!(jb.len() <= capacity);
+        let s = jb.stats();
+        prop_assert_eq!(
+            s.accepted,
+            s.played + s.overflow_dropped + s.flushed + jb.len() as u64
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_input_never_panics_and_stays_bounded(
+        ops in prop::collection::vec(op(), 0..200),
+        capacity in 1usize..40,
+        skip in any::<bool>(),
+        adaptive in any::<bool>(),
+    ) {
+        run_ops(&ops, capacity, skip, adaptive)?;
+    }
+
+    #[test]
+    fn clustered_input_never_panics_and_stays_bounded(
+        ops in prop::collection::vec(local_op(), 0..300),
+        capacity in 1usize..40,
+        skip in any::<bool>(),
+        adaptive in any::<bool>(),
+    ) {
+        run_ops(&ops, capacity, skip, adaptive)?;
+    }
+}
