@@ -263,6 +263,14 @@ pub fn parse_compound(buf: &[u8]) -> Result<RtcpCompound<'_>, RtcpError> {
     Ok(RtcpCompound { rest: buf })
 }
 
+impl RtcpCompound<'_> {
+    /// Whether the compound starts with an SR or RR, as RFC 3550 §6.1 requires (reduced-size
+    /// RTCP, RFC 5506, relaxes this; the caller chooses how strict to be).
+    pub fn starts_with_report(&self) -> bool {
+        matches!(self.rest.get(1), Some(&RTCP_SR) | Some(&RTCP_RR))
+    }
+}
+
 impl<'a> Iterator for RtcpCompound<'a> {
     type Item = RtcpPacket<'a>;
 

@@ -194,3 +194,11 @@ fn writer_refuses_too_many_blocks_and_long_text() {
         Err(RtcpBuildError::TextTooLong(256))
     );
 }
+
+#[test]
+fn compound_reports_whether_it_starts_with_a_report() {
+    let buf = sr_sdes();
+    assert!(parse_compound(&buf).unwrap().starts_with_report());
+    let bye_only = [0x81, 203, 0, 1, 0, 0, 0, 1];
+    assert!(!parse_compound(&bye_only).unwrap().starts_with_report());
+}
