@@ -267,7 +267,11 @@ impl JitterBuffer {
                     None
                 }
             };
-            stream.head_ts = ts.or(stream.head_ts).map(|t| t.wrapping_add(spf));
+            // Skipping gaps, the timeline jumps with the head. Filling gaps, it stays put so the
+            // next frame's timestamp gap is filled with concealment and the output stays continuous.
+            if self.config.skip_audio_gaps {
+                stream.head_ts = ts.or(stream.head_ts).map(|t| t.wrapping_add(spf));
+            }
             stream.fill = 0;
             stream.head += 1;
         }

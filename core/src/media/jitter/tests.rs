@@ -455,3 +455,31 @@ fn late_arrivals_feed_the_jitter_estimate() {
     assert_eq!(jb.push(t0 + ms(45), packet(2, 160)), Pushed::Late);
     assert!(jb.jitter() > before);
 }
+
+#[test]
+fn window_slide_keeps_the_timeline_continuous_when_filling_gaps() {
+    let t0 = origin();
+    let config = JitterConfig {
+        capacity: 3,
+        skip_audio_gaps: false,
+        ..JitterConfig::default()
+    };
+    let mut jb = buffer(config);
+    jb.push(t0, packet(1, 0));
+    jb.pop(t0);
+    jb.push(t0 + ms(100), packet(6, 800));
+    assert_eq!(
+        jb.stats().lost_skipped,
+        2,
+        "seqs 2 and 3 fell out of the window"
+    );
+    let out = drain(&mut jb, t0 + ms(200));
+    let stamps: Vec<u32> = out
+        .iter()
+        .map(|p| match p {
+            Playout::Frame { timestamp, .. } | Playout::Conceal { timestamp, .. } => *timestamp,
+        })
+        .collect();
+    assert_eq!(stamps, vec![160, 320, 480, 640, 800]);
+    assert_eq!(frame_seq(out.last().cloned()), Some(6));
+}
