@@ -202,3 +202,51 @@ fn compound_reports_whether_it_starts_with_a_report() {
     let bye_only = [0x81, 203, 0, 1, 0, 0, 0, 1];
     assert!(!parse_compound(&bye_only).unwrap().starts_with_report());
 }
+
+#[test]
+fn sender_report_bytes_follow_the_rfc_layout() {
+    let mut buf = [0u8; 64];
+    let mut w = RtcpWriter::new(&mut buf);
+    let info = SenderInfo {
+        ntp_timestamp: 0x0102_0304_0506_0708,
+        rtp_timestamp: 0x090a_0b0c,
+        packet_count: 0x0d0e_0f10,
+        octet_count: 0x1112_1314,
+    };
+    w.sender_report(0xa1a2_a3a4, &info, &[block(0xb1b2_b3b4)])
+        .unwrap();
+    assert_eq!(w.finish(), 52);
+    #[rustfmt::skip]
+    let expected: [u8; 52] = [
+        0x81, 200, 0, 12,                 // V=2 RC=1, SR, 13 words - 1
+        0xa1, 0xa2, 0xa3, 0xa4,           // SSRC of sender
+        0x01, 0x02, 0x03, 0x04,           // NTP seconds
+        0x05, 0x06, 0x07, 0x08,           // NTP fraction
+        0x09, 0x0a, 0x0b, 0x0c,           // RTP timestamp
+        0x0d, 0x0e, 0x0f, 0x10,           // packet count
+        0x11, 0x12, 0x13, 0x14,           // octet count
+        0xb1, 0xb2, 0xb3, 0xb4,           // SSRC of source
+        64, 0, 0, 12,                     // fraction lost, cumulative lost (24 bits)
+        0x00, 0x01, 0x02, 0x03,           // extended highest sequence
+        0, 0, 0, 37,                      // jitter
+        0x12, 0x34, 0x56, 0x78,           // LSR
+        0x00, 0x01, 0x80, 0x00,           // DLSR
+    ];
+    assert_eq!(buf[..52], expected);
+}
+
+#[test]
+fn sdes_and_bye_bytes_follow_the_rfc_layout() {
+    let mut buf = [0u8; 64];
+    let mut w = RtcpWriter::new(&mut buf);
+    w.sdes_cname(0x0102_0304, b"ab").unwrap();
+    w.bye(&[0x0102_0304], None).unwrap();
+    let n = w.finish();
+    #[rustfmt::skip]
+    let expected = [
+        0x81, 202, 0, 3, 0x01, 0x02, 0x03, 0x04, 1, 2, b'a', b'b',
+        0, 0, 0, 0, // the item list ends with a null octet, padded to 32 bits
+        0x81, 203, 0, 1, 0x01, 0x02, 0x03, 0x04,
+    ];
+    assert_eq!(buf[..n], expected);
+}

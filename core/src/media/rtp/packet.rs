@@ -427,4 +427,21 @@ mod tests {
             Err(RtpBuildError::TooManyCsrcs(16))
         );
     }
+
+    #[test]
+    fn header_bytes_follow_the_rfc_layout() {
+        let header = RtpHeader {
+            marker: true,
+            payload_type: 9,
+            sequence: 0x1234,
+            timestamp: 0x5678_9abc,
+            ssrc: 0xdef0_1234,
+        };
+        let mut out = [0u8; 14];
+        assert_eq!(header.write(&[], &[0xaa, 0xbb], &mut out), Ok(14));
+        let expected = [
+            0x80, 0x89, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0xaa, 0xbb,
+        ];
+        assert_eq!(out, expected);
+    }
 }
