@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_main};
-use sipvoice_core::media::{AudioPacket, JitterBuffer, JitterConfig, Playout, RtpPacket};
+use sipvoice_core::media::{
+    AudioPacket, Concealer, JitterBuffer, JitterConfig, Playout, RtpPacket,
+};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -62,6 +64,21 @@ fn bench(c: &mut Criterion) {
     let mut rtp = vec![0u8; 172];
     rtp[0] = 0x80;
     rtp[1] = 9;
+    // A good frame then a lost one at 16 kHz: the loss runs the pitch search.
+    let tone: Vec<i16> = (0..320)
+        .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
+        .collect();
+    let mut plc = Concealer::new(16000);
+    let mut good = tone.clone();
+    let mut lost = vec![0i16; 320];
+    c.bench_function("plc_good_then_lost_16k", |b| {
+        b.iter(|| {
+            good.copy_from_slice(&tone);
+            plc.on_good_frame(black_box(&mut good));
+            plc.conceal(black_box(&mut lost));
+        })
+    });
+
     c.bench_function("rtp_parse", |b| {
         b.iter(|| RtpPacket::parse(black_box(&rtp)).map(|p| p.sequence()))
     });
