@@ -1,0 +1,123 @@
+//! Fixed-size slot ring indexed by extended sequence number, with tombstones for consumed slots.
+
+use bytes::Bytes;
+use std::time::Instant;
+
+/// A received audio frame waiting for playout.
+#[derive(Debug, Clone)]
+pub(super) struct Stored {
+    pub(super) seq: u16,
+    pub(super) timestamp: u32,
+    pub(super) marker: bool,
+    pub(super) payload: Bytes,
+    pub(super) arrival: Instant,
+}
+
+/// What happened to one sequence number.
+#[derive(Debug, Clone, Default)]
+pub(super) enum SlotState {
+    /// Nothing known.
+    #[default]
+    Vacant,
+    /// Received, waiting for playout.
+    Buffered(Stored),
+    /// Handed out as a frame.
+    Played,
+    /// Its deadline passed and concealment was handed out.
+    Concealed,
+    /// Consumed by a non-audio packet (for example RFC 4733 DTMF).
+    Skipped,
+    /// Given up by the window (overflow drop, or missing when the window slid past it).
+    Dropped,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    ext: u64,
+    state: SlotState,
+}
+
+/// Ring of `capacity` slots; slot `ext % capacity` belongs to one extended sequence number at a time.
+#[derive(Debug, Clone)]
+pub(super) struct Ring {
+    slots: Vec<Slot>,
+    buffered: usize,
+}
+
+impl Ring {
+    pub(super) fn new(capacity: usize) -> Self {
+        let slots = (0..capacity.max(1))
+            .map(|_| Slot {
+                ext: u64::MAX,
+                state: SlotState::Vacant,
+            })
+            .collect();
+        Self { slots, buffered: 0 }
+    }
+
+    pub(super) fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Frames currently buffered.
+    pub(super) fn buffered(&self) -> usize {
+        self.buffered
+    }
+
+    fn index(&self, ext: u64) -> usize {
+        (ext % self.slots.len() as u64) as usize
+    }
+
+    /// The state recorded for `ext`, or `Vacant` if the slot belongs to another number.
+    pub(super) fn state(&self, ext: u64) -> &SlotState {
+        match self.slots.get(self.index(ext)) {
+            Some(slot) if slot.ext == ext => &slot.state,
+            _ => &SlotState::Vacant,
+        }
+    }
+
+    /// The buffered frame for `ext`, if any.
+    pub(super) fn frame(&self, ext: u64) -> Option<&Stored> {
+        match self.state(ext) {
+            SlotState::Buffered(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Records `state` for `ext`, returning the frame that was buffered there for `ext`, if any.
+    /// A frame buffered under another number is never overwritten (the caller keeps the window).
+    pub(super) fn set(&mut self, ext: u64, state: SlotState) -> Option<Stored> {
+        let index = self.index(ext);
+        let slot = self.slots.get_mut(index)?;
+        let previous = if slot.ext == ext {
+            std::mem::take(&mut slot.state)
+        } else if matches!(slot.state, SlotState::Buffered(_)) {
+            return None;
+        } else {
+            SlotState::Vacant
+        };
+        if matches!(state, SlotState::Buffered(_)) {
+            self.buffered += 1;
+        }
+        slot.ext = ext;
+        slot.state = state;
+        match previous {
+            SlotState::Buffered(f) => {
+                self.buffered -= 1;
+                Some(f)
+            }
+            _ => None,
+        }
+    }
+
+    /// Forgets everything; returns how many buffered frames were discarded.
+    pub(super) fn clear(&mut self) -> usize {
+        let dropped = self.buffered;
+        for slot in &mut self.slots {
+            slot.ext = u64::MAX;
+            slot.state = SlotState::Vacant;
+        }
+        self.buffered = 0;
+        dropped
+    }
+}
