@@ -1,0 +1,277 @@
+//! RFC 4733 receiver: folds the packets of each key press into one reported event.
+//!
+//! A press is identified by (SSRC, RTP timestamp, event code). It is reported once:
+//! - at its first end packet (E bit), with that packet's duration; or
+//! - when its end packets were all lost: when a packet of another press arrives, or
+//!   `end_timeout` after its last packet (see [`DtmfReceiver::next_deadline`]).
+//!
+//! Later packets of a reported press (repeated end packets under the same or new sequence
+//! numbers, reordered updates) are folded by remembering the last few reported keys and by
+//! ignoring event timestamps older than the newest one seen on that SSRC. Events may share
+//! the audio SSRC (interleaved with audio) or use their own. Malformed payloads (under
+//! four bytes) and non-DTMF events (codes above 15) are counted and ignored.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::{EventPayload, dtmf_digit};
+
+/// How many reported presses are remembered to fold their late packets.
+const RECENT_KEYS: usize = 8;
+/// Reported events kept until drained; beyond this the oldest is dropped (and counted).
+const MAX_READY: usize = 16;
+
+/// Receiver settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DtmfRxConfig {
+    /// RTP clock rate of the telephone-event payload type (8000 for `telephone-event/8000`).
+    pub clock_rate: u32,
+    /// A press with no end packet is reported this long after its last packet.
+    pub end_timeout: Duration,
+}
+
+impl DtmfRxConfig {
+    /// Settings for a stream with this packet time: the timeout is 3 × ptime, at least 150 ms
+    /// (senders may update an event only every 50 ms, RFC 4733 §2.5.1.2).
+    pub fn for_ptime(ptime: Duration) -> Self {
+        Self {
+            clock_rate: 8000,
+            end_timeout: (ptime * 3).max(Duration::from_millis(150)),
+        }
+    }
+}
+
+impl Default for DtmfRxConfig {
+    fn default() -> Self {
+        Self::for_ptime(Duration::from_millis(20))
+    }
+}
+
+/// The RTP fields of one received telephone-event packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtpEventInput<'a> {
+    /// RTP SSRC.
+    pub ssrc: u32,
+    /// RTP sequence number.
+    pub seq: u16,
+    /// RTP timestamp (the start of the press).
+    pub timestamp: u32,
+    /// RTP marker bit (set on the first packet of a press).
+    pub marker: bool,
+    /// RTP payload (the 4-byte event, possibly followed by more bytes).
+    pub payload: &'a [u8],
+}
+
+/// One key press, reported once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DtmfEvent {
+    /// The key: `0`–`9`, `*`, `#`, `A`–`D`.
+    pub digit: char,
+    /// The RFC 4733 event code (0–15).
+    pub event: u8,
+    /// How long the key was pressed, in milliseconds.
+    pub duration_ms: u32,
+    /// How long the key was pressed, in RTP clock ticks.
+    pub duration_ticks: u16,
+    /// Volume of the tone in -dBm0.
+    pub volume: u8,
+    /// SSRC that carried the press.
+    pub ssrc: u32,
+    /// RTP timestamp of the press.
+    pub timestamp: u32,
+    /// Sequence number of the first packet received for this press.
+    pub first_seq: u16,
+    /// When its first packet was received.
+    pub received_at: Instant,
+    /// Whether the first packet (marker bit) was received.
+    pub start_seen: bool,
+    /// Whether an end packet was received (false: reported after the end was lost).
+    pub end_seen: bool,
+}
+
+/// Counters of what the receiver did with its input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DtmfRxStats {
+    /// Packets handed to [`DtmfReceiver::receive`].
+    pub packets: u64,
+    /// Packets ignored because the payload was shorter than 4 bytes.
+    pub short_payloads: u64,
+    /// Packets ignored because the event was not a DTMF key (code above 15).
+    pub unknown_events: u64,
+    /// Packets of a press already reported (repeated end packets, late updates).
+    pub duplicates: u64,
+    /// Packets whose timestamp is older than the newest press on their SSRC.
+    pub stale: u64,
+    /// Presses reported.
+    pub reported: u64,
+    /// Presses reported without an end packet.
+    pub reported_without_end: u64,
+    /// Reported events dropped because they were not drained.
+    pub dropped: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    ssrc: u32,
+    timestamp: u32,
+    event: u8,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Press {
+    key: Key,
+    first_seq: u16,
+    start_seen: bool,
+    duration: u16,
+    volume: u8,
+    first_at: Instant,
+    last_at: Instant,
+}
+
+/// Turns received telephone-event packets into one [`DtmfEvent`] per key press.
+#[derive(Debug, Clone)]
+pub struct DtmfReceiver {
+    config: DtmfRxConfig,
+    current: Option<Press>,
+    recent: [Option<Key>; RECENT_KEYS],
+    recent_next: usize,
+    newest: Option<(u32, u32)>,
+    ready: VecDeque<DtmfEvent>,
+    stats: DtmfRxStats,
+}
+
+impl DtmfReceiver {
+    /// A receiver with these settings.
+    pub fn new(config: DtmfRxConfig) -> Self {
+        Self {
+            config,
+            current: None,
+            recent: [None; RECENT_KEYS],
+            recent_next: 0,
+            newest: None,
+            ready: VecDeque::with_capacity(4),
+            stats: DtmfRxStats::default(),
+        }
+    }
+
+    /// Feeds one telephone-event packet received at `now`; then drain with [`Self::poll`].
+    pub fn receive(&mut self, now: Instant, packet: RtpEventInput<'_>) {
+        self.stats.packets += 1;
+        let Some(payload) = EventPayload::parse(packet.payload) else {
+            self.stats.short_payloads += 1;
+            return;
+        };
+        if dtmf_digit(payload.event).is_none() {
+            self.stats.unknown_events += 1;
+            return;
+        }
+        let key = Key {
+            ssrc: packet.ssrc,
+            timestamp: packet.timestamp,
+            event: payload.event,
+        };
+        if self.recent.contains(&Some(key)) {
+            self.stats.duplicates += 1;
+            return;
+        }
+        if let Some(press) = self.current.as_mut().filter(|p| p.key == key) {
+            press.last_at = now;
+            press.start_seen |= packet.marker;
+            press.duration = press.duration.max(payload.duration);
+            if payload.end {
+                self.finish(true);
+            }
+            return;
+        }
+        if self.is_stale(key) {
+            self.stats.stale += 1;
+            return;
+        }
+        // A new press: the one in progress lost its end packets.
+        self.finish(false);
+        self.newest = Some((key.ssrc, key.timestamp));
+        self.current = Some(Press {
+            key,
+            first_seq: packet.seq,
+            start_seen: packet.marker,
+            duration: payload.duration,
+            volume: payload.volume,
+            first_at: now,
+            last_at: now,
+        });
+        if payload.end {
+            self.finish(true);
+        }
+    }
+
+    /// When [`Self::poll`] must next be called: the end timeout of a press in progress.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.current.map(|p| p.last_at + self.config.end_timeout)
+    }
+
+    /// Reports a press whose end timed out by `now`, then returns the next reported event.
+    pub fn poll(&mut self, now: Instant) -> Option<DtmfEvent> {
+        if self.next_deadline().is_some_and(|d| d <= now) {
+            self.finish(false);
+        }
+        self.ready.pop_front()
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> DtmfRxStats {
+        self.stats
+    }
+
+    /// Whether `key` starts before the newest press seen on its SSRC (RFC 3550 serial order).
+    fn is_stale(&self, key: Key) -> bool {
+        match self.newest {
+            Some((ssrc, ts)) if ssrc == key.ssrc => {
+                let behind = ts.wrapping_sub(key.timestamp);
+                behind != 0 && behind < 0x8000_0000
+            }
+            _ => false,
+        }
+    }
+
+    /// Reports the press in progress, if any.
+    fn finish(&mut self, end_seen: bool) {
+        let Some(press) = self.current.take() else {
+            return;
+        };
+        self.recent[self.recent_next] = Some(press.key);
+        self.recent_next = (self.recent_next + 1) % RECENT_KEYS;
+        let Some(digit) = dtmf_digit(press.key.event) else {
+            return;
+        };
+        let rate = u64::from(self.config.clock_rate.max(1));
+        let ms = (u64::from(press.duration) * 1000 + rate / 2) / rate;
+        let event = DtmfEvent {
+            digit,
+            event: press.key.event,
+            duration_ms: u32::try_from(ms).unwrap_or(u32::MAX),
+            duration_ticks: press.duration,
+            volume: press.volume,
+            ssrc: press.key.ssrc,
+            timestamp: press.key.timestamp,
+            first_seq: press.first_seq,
+            received_at: press.first_at,
+            start_seen: press.start_seen,
+            end_seen,
+        };
+        self.stats.reported += 1;
+        if !end_seen {
+            self.stats.reported_without_end += 1;
+        }
+        if self.ready.len() >= MAX_READY {
+            self.ready.pop_front();
+            self.stats.dropped += 1;
+        }
+        self.ready.push_back(event);
+    }
+}
+
+impl Default for DtmfReceiver {
+    fn default() -> Self {
+        Self::new(DtmfRxConfig::default())
+    }
+}
