@@ -31,12 +31,14 @@ pub struct DtmfRxConfig {
 }
 
 impl DtmfRxConfig {
-    /// Settings for a stream with this packet time: the timeout is 3 × ptime, at least 150 ms
-    /// (senders may update an event only every 50 ms, RFC 4733 §2.5.1.2).
+    /// Settings for a stream with this packet time: the timeout is 3 × ptime, at least 250 ms.
+    ///
+    /// Senders may update an event only every 50 ms (RFC 4733 §2.5.1.2); the floor lets two
+    /// updates in a row be lost or delayed before a press is cut short.
     pub fn for_ptime(ptime: Duration) -> Self {
         Self {
             clock_rate: 8000,
-            end_timeout: (ptime * 3).max(Duration::from_millis(150)),
+            end_timeout: (ptime * 3).max(Duration::from_millis(250)),
         }
     }
 }
