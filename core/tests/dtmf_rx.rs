@@ -52,14 +52,19 @@ fn run_timers(rx: &mut DtmfReceiver, until: Instant, out: &mut Vec<DtmfEvent>) {
 }
 
 /// SIPp's shipped dtmf_2833_*.pcap: 7 updates, then 3 end packets under one sequence number.
-fn sipp_press(rx: &mut DtmfReceiver, start: Instant, ts: u32, seq: u16, out: &mut Vec<DtmfEvent>) {
+fn sipp_press(
+    rx: &mut DtmfReceiver,
+    start: Instant,
+    (ts, seq, event): (u32, u16, u8),
+    out: &mut Vec<DtmfEvent>,
+) {
     for k in 0..7u16 {
         let at = start + ms(20 * u64::from(k));
         feed(
             rx,
             at,
             (0x0e05_384e, seq + k, ts, k == 0),
-            &payload(1, false, 320 * k),
+            &payload(event, false, 320 * k),
             out,
         );
     }
@@ -69,7 +74,7 @@ fn sipp_press(rx: &mut DtmfReceiver, start: Instant, ts: u32, seq: u16, out: &mu
             rx,
             at,
             (0x0e05_384e, seq + 7, ts, false),
-            &payload(1, true, 2240),
+            &payload(event, true, 2240),
             out,
         );
     }
@@ -80,7 +85,7 @@ fn sipp_shipped_pcap_shape_gives_one_digit() {
     let start = t0();
     let mut rx = DtmfReceiver::default();
     let mut out = Vec::new();
-    sipp_press(&mut rx, start, 13280, 7984, &mut out);
+    sipp_press(&mut rx, start, (13280, 7984, 1), &mut out);
     run_timers(&mut rx, start + Duration::from_secs(5), &mut out);
     assert_eq!(out.len(), 1, "{out:?}");
     assert_eq!(out[0].digit, '1');
@@ -176,7 +181,8 @@ fn late_packet_of_a_timed_out_press_is_not_reported_again() {
     );
     run_timers(&mut rx, start + Duration::from_secs(1), &mut out);
     assert_eq!(out.len(), 1);
-    let late = start + Duration::from_secs(2);
+    // Reported at 250 ms; an end packet 150 ms later is still a copy of that press.
+    let late = start + ms(400);
     feed(
         &mut rx,
         late,
@@ -228,8 +234,8 @@ fn two_presses_of_the_same_digit_stay_two_events() {
     let start = t0();
     let mut rx = DtmfReceiver::default();
     let mut out = Vec::new();
-    sipp_press(&mut rx, start, 10_000, 100, &mut out);
-    sipp_press(&mut rx, start + ms(400), 13_200, 108, &mut out);
+    sipp_press(&mut rx, start, (10_000, 100, 1), &mut out);
+    sipp_press(&mut rx, start + ms(400), (13_200, 108, 1), &mut out);
     run_timers(&mut rx, start + Duration::from_secs(5), &mut out);
     let digits: Vec<(char, u32)> = out.iter().map(|e| (e.digit, e.timestamp)).collect();
     assert_eq!(digits, vec![('1', 10_000), ('1', 13_200)]);
@@ -337,28 +343,51 @@ fn reordered_update_after_the_end_is_folded() {
 }
 
 #[test]
-fn stray_packet_older_than_the_newest_press_is_ignored() {
+fn replayed_recordings_with_older_timestamps_are_new_presses() {
+    // SIPp's shipped pcaps share one SSRC; "2" has timestamp 23200 and "1" 13280.
     let start = t0();
     let mut rx = DtmfReceiver::default();
     let mut out = Vec::new();
-    feed(
-        &mut rx,
-        start,
-        (7, 100, 50_000, true),
-        &payload(1, true, 800),
-        &mut out,
-    );
-    // An update of a press from before, never seen, arriving late.
-    feed(
-        &mut rx,
-        start + ms(10),
-        (7, 90, 40_000, false),
-        &payload(8, false, 480),
-        &mut out,
-    );
+    sipp_press(&mut rx, start, (23_200, 8042, 2), &mut out);
+    sipp_press(&mut rx, start + ms(500), (13_280, 7984, 1), &mut out);
     run_timers(&mut rx, start + Duration::from_secs(5), &mut out);
-    assert_eq!(out.iter().map(|e| e.digit).collect::<String>(), "1");
-    assert_eq!(rx.stats().stale, 1);
+    assert_eq!(out.iter().map(|e| e.digit).collect::<String>(), "21");
+    assert!(out.iter().all(|e| e.end_seen));
+}
+
+#[test]
+fn the_same_recording_replayed_later_is_a_second_press() {
+    let start = t0();
+    let mut rx = DtmfReceiver::default();
+    let mut out = Vec::new();
+    sipp_press(&mut rx, start, (13_280, 7984, 1), &mut out);
+    sipp_press(&mut rx, start + ms(1000), (13_280, 7984, 1), &mut out);
+    run_timers(&mut rx, start + Duration::from_secs(5), &mut out);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out.iter().all(|e| e.end_seen && e.duration_ms == 280));
+}
+
+#[test]
+fn a_copy_within_the_fold_window_is_folded_even_much_later_than_the_end() {
+    let start = t0();
+    let mut rx = DtmfReceiver::default();
+    let mut out = Vec::new();
+    let window = DtmfRxConfig::default().fold_window;
+    sipp_press(&mut rx, start, (13_280, 7984, 1), &mut out);
+    // Copies keep arriving, each within the window of the previous one.
+    let mut at = start + ms(140);
+    for _ in 0..5 {
+        at += window;
+        feed(
+            &mut rx,
+            at,
+            (0x0e05_384e, 7991, 13_280, false),
+            &payload(1, true, 2240),
+            &mut out,
+        );
+    }
+    run_timers(&mut rx, at + Duration::from_secs(5), &mut out);
+    assert_eq!(out.len(), 1, "{out:?}");
 }
 
 #[test]

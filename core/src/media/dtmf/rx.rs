@@ -6,10 +6,14 @@
 //!   `end_timeout` after its last packet (see [`DtmfReceiver::next_deadline`]).
 //!
 //! Later packets of a reported press (repeated end packets under the same or new sequence
-//! numbers, reordered updates) are folded by remembering the last few reported keys and by
-//! ignoring event timestamps older than the newest one seen on that SSRC. Events may share
-//! the audio SSRC (interleaved with audio) or use their own. Malformed payloads (under
-//! four bytes) and non-DTMF events (codes above 15) are counted and ignored.
+//! numbers, reordered updates) are folded by remembering the last few reported keys for
+//! `fold_window` after their latest packet. A packet with a remembered key that comes later
+//! than that is a new press: peers that replay recorded events (SIPp's `dtmf_2833_*.pcap`
+//! all share one SSRC, and each file has a fixed timestamp) send the same key again for a
+//! second press of the same digit, and older timestamps for other digits, so timestamp order
+//! alone says nothing. Events may share the audio SSRC (interleaved with audio) or use their
+//! own. Malformed payloads (under four bytes) and non-DTMF events (codes above 15) are
+//! counted and ignored.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -28,17 +32,23 @@ pub struct DtmfRxConfig {
     pub clock_rate: u32,
     /// A press with no end packet is reported this long after its last packet.
     pub end_timeout: Duration,
+    /// Packets of a reported press arriving within this time of its latest packet are folded.
+    pub fold_window: Duration,
 }
 
 impl DtmfRxConfig {
-    /// Settings for a stream with this packet time: the timeout is 3 × ptime, at least 250 ms.
+    /// Settings for a stream with this packet time: the end timeout and the fold window are
+    /// 3 × ptime, at least 250 ms.
     ///
     /// Senders may update an event only every 50 ms (RFC 4733 §2.5.1.2); the floor lets two
-    /// updates in a row be lost or delayed before a press is cut short.
+    /// updates in a row be lost or delayed before a press is cut short, and covers the
+    /// reordering and duplication a network plausibly adds.
     pub fn for_ptime(ptime: Duration) -> Self {
+        let window = (ptime * 3).max(Duration::from_millis(250));
         Self {
             clock_rate: 8000,
-            end_timeout: (ptime * 3).max(Duration::from_millis(250)),
+            end_timeout: window,
+            fold_window: window,
         }
     }
 }
@@ -102,8 +112,6 @@ pub struct DtmfRxStats {
     pub unknown_events: u64,
     /// Packets of a press already reported (repeated end packets, late updates).
     pub duplicates: u64,
-    /// Packets whose timestamp is older than the newest press on their SSRC.
-    pub stale: u64,
     /// Presses reported.
     pub reported: u64,
     /// Presses reported without an end packet.
@@ -135,9 +143,8 @@ struct Press {
 pub struct DtmfReceiver {
     config: DtmfRxConfig,
     current: Option<Press>,
-    recent: [Option<Key>; RECENT_KEYS],
+    recent: [Option<(Key, Instant)>; RECENT_KEYS],
     recent_next: usize,
-    newest: Option<(u32, u32)>,
     ready: VecDeque<DtmfEvent>,
     stats: DtmfRxStats,
 }
@@ -150,7 +157,6 @@ impl DtmfReceiver {
             current: None,
             recent: [None; RECENT_KEYS],
             recent_next: 0,
-            newest: None,
             ready: VecDeque::with_capacity(4),
             stats: DtmfRxStats::default(),
         }
@@ -172,7 +178,7 @@ impl DtmfReceiver {
             timestamp: packet.timestamp,
             event: payload.event,
         };
-        if self.recent.contains(&Some(key)) {
+        if self.fold_reported(now, key) {
             self.stats.duplicates += 1;
             return;
         }
@@ -181,17 +187,12 @@ impl DtmfReceiver {
             press.start_seen |= packet.marker;
             press.duration = press.duration.max(payload.duration);
             if payload.end {
-                self.finish(true);
+                self.finish(now, true);
             }
             return;
         }
-        if self.is_stale(key) {
-            self.stats.stale += 1;
-            return;
-        }
         // A new press: the one in progress lost its end packets.
-        self.finish(false);
-        self.newest = Some((key.ssrc, key.timestamp));
+        self.finish(now, false);
         self.current = Some(Press {
             key,
             first_seq: packet.seq,
@@ -202,7 +203,7 @@ impl DtmfReceiver {
             last_at: now,
         });
         if payload.end {
-            self.finish(true);
+            self.finish(now, true);
         }
     }
 
@@ -214,7 +215,7 @@ impl DtmfReceiver {
     /// Reports a press whose end timed out by `now`, then returns the next reported event.
     pub fn poll(&mut self, now: Instant) -> Option<DtmfEvent> {
         if self.next_deadline().is_some_and(|d| d <= now) {
-            self.finish(false);
+            self.finish(now, false);
         }
         self.ready.pop_front()
     }
@@ -224,23 +225,29 @@ impl DtmfReceiver {
         self.stats
     }
 
-    /// Whether `key` starts before the newest press seen on its SSRC (RFC 3550 serial order).
-    fn is_stale(&self, key: Key) -> bool {
-        match self.newest {
-            Some((ssrc, ts)) if ssrc == key.ssrc => {
-                let behind = ts.wrapping_sub(key.timestamp);
-                behind != 0 && behind < 0x8000_0000
+    /// Whether a packet of `key` belongs to a press already reported (and remembers it).
+    fn fold_reported(&mut self, now: Instant, key: Key) -> bool {
+        let window = self.config.fold_window;
+        for slot in &mut self.recent {
+            if let Some((_, last)) = slot.as_mut().filter(|(k, _)| *k == key) {
+                if now.saturating_duration_since(*last) <= window {
+                    *last = now.max(*last);
+                    return true;
+                }
+                // Too late to be a copy: the same key again is a new press.
+                *slot = None;
+                return false;
             }
-            _ => false,
         }
+        false
     }
 
-    /// Reports the press in progress, if any.
-    fn finish(&mut self, end_seen: bool) {
+    /// Reports the press in progress, if any; its late packets are folded from `now` on.
+    fn finish(&mut self, now: Instant, end_seen: bool) {
         let Some(press) = self.current.take() else {
             return;
         };
-        self.recent[self.recent_next] = Some(press.key);
+        self.recent[self.recent_next] = Some((press.key, now.max(press.last_at)));
         self.recent_next = (self.recent_next + 1) % RECENT_KEYS;
         let Some(digit) = dtmf_digit(press.key.event) else {
             return;
