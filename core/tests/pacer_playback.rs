@@ -201,3 +201,19 @@ fn dtmf_does_not_end_or_cut_the_audio_playback() {
         ]
     );
 }
+
+#[test]
+fn playback_finishes_on_time_even_when_dtmf_follows() {
+    let start = t0();
+    let mut p = Pacer::new(g711(), 0, 0).unwrap();
+    let mut out = Vec::new();
+    p.push_pcm(start, &ramp(0, 320)).unwrap();
+    run_until(&mut p, start + ms(30), &mut out);
+    p.send_dtmf(start + ms(30), "4").unwrap();
+    drain_at(&mut p, start + ms(40), &mut out);
+    assert!(
+        out[2].dtmf().is_some(),
+        "the key takes the slot after the audio"
+    );
+    assert_eq!(events(&mut p), [PacerEvent::PlaybackFinished]);
+}

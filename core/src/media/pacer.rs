@@ -314,6 +314,11 @@ impl Pacer {
         };
         let ts = run.ts;
         let seq = self.seq;
+        if self.playing && self.queue.is_empty() {
+            // The last frame has played (even if DTMF now takes the slot).
+            self.playing = false;
+            self.push_event(PacerEvent::PlaybackFinished);
+        }
         let output = match self.dtmf.on_slot(ts, seq) {
             DtmfSlot::Packet(packet) => {
                 self.seq = seq.wrapping_add(1);
@@ -347,10 +352,6 @@ impl Pacer {
             DtmfSlot::Idle => {
                 // Nothing to send: the run ends here, the slot is not used.
                 self.run = None;
-                if self.playing && self.queue.is_empty() {
-                    self.playing = false;
-                    self.push_event(PacerEvent::PlaybackFinished);
-                }
                 return None;
             }
         };
