@@ -421,3 +421,63 @@ fn events_on_their_own_ssrc_and_timestamp_wrap_are_handled() {
     run_timers(&mut rx, start + Duration::from_secs(5), &mut out);
     assert_eq!(out.iter().map(|e| e.digit).collect::<String>(), "0*");
 }
+
+#[test]
+fn a_key_held_past_the_16_bit_duration_is_one_long_press() {
+    // RFC 4733 §2.5.2.3: the duration saturates at 0xFFFF, then a new segment starts at
+    // timestamp + 0xFFFF without the marker bit.
+    let start = t0();
+    let mut rx = DtmfReceiver::default();
+    let mut out = Vec::new();
+    let ts = u32::MAX - 30_000; // the second segment's timestamp wraps
+    let mut seq = 0u16;
+    let mut at = start;
+    for d in (8000u32..=65_535).step_by(8000).chain([65_535]) {
+        feed(
+            &mut rx,
+            at,
+            (9, seq, ts, seq == 0),
+            &payload(0, false, d as u16),
+            &mut out,
+        );
+        seq += 1;
+        at += ms(200);
+    }
+    let ts2 = ts.wrapping_add(65_535);
+    for d in [8000u16, 16_000] {
+        feed(
+            &mut rx,
+            at,
+            (9, seq, ts2, false),
+            &payload(0, false, d),
+            &mut out,
+        );
+        if d == 8000 {
+            // A late copy of the first segment's last update is folded.
+            let copy = at + ms(30);
+            let header = (9, seq - 1, ts, false);
+            feed(&mut rx, copy, header, &payload(0, false, 65_535), &mut out);
+        }
+        assert!(out.is_empty(), "not reported between segments: {out:?}");
+        seq += 1;
+        at += ms(200);
+    }
+    for _ in 0..3 {
+        feed(
+            &mut rx,
+            at,
+            (9, seq, ts2, false),
+            &payload(0, true, 16_000),
+            &mut out,
+        );
+    }
+    run_timers(&mut rx, at + Duration::from_secs(5), &mut out);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].duration_ticks, 65_535 + 16_000);
+    assert_eq!(out[0].duration_ms, 10_192);
+    assert_eq!(
+        out[0].timestamp, ts,
+        "the press starts at its first segment"
+    );
+    assert!(out[0].end_seen);
+}

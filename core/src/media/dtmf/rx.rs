@@ -14,6 +14,11 @@
 //! alone says nothing. Events may share the audio SSRC (interleaved with audio) or use their
 //! own. Malformed payloads (under four bytes) and non-DTMF events (codes above 15) are
 //! counted and ignored.
+//!
+//! A key held longer than the 16-bit duration field allows (about 8 s at 8 kHz) is sent as
+//! segments (RFC 4733 §2.5.2.3): the duration saturates at 0xFFFF and the next segment starts
+//! at the old timestamp plus 0xFFFF, without the marker bit. Segments are joined into one
+//! press whose duration is their sum.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -84,12 +89,12 @@ pub struct DtmfEvent {
     /// How long the key was pressed, in milliseconds.
     pub duration_ms: u32,
     /// How long the key was pressed, in RTP clock ticks.
-    pub duration_ticks: u16,
+    pub duration_ticks: u32,
     /// Volume of the tone in -dBm0.
     pub volume: u8,
     /// SSRC that carried the press.
     pub ssrc: u32,
-    /// RTP timestamp of the press.
+    /// RTP timestamp of the press (of its first segment for a long press).
     pub timestamp: u32,
     /// Sequence number of the first packet received for this press.
     pub first_seq: u16,
@@ -133,6 +138,10 @@ struct Press {
     first_seq: u16,
     start_seen: bool,
     duration: u16,
+    /// Ticks of the earlier segments of a long press.
+    earlier: u32,
+    /// Timestamp of the first segment.
+    start_timestamp: u32,
     volume: u8,
     first_at: Instant,
     last_at: Instant,
@@ -191,6 +200,9 @@ impl DtmfReceiver {
             }
             return;
         }
+        if self.continue_long_press(now, key, packet.marker, payload) {
+            return;
+        }
         // A new press: the one in progress lost its end packets.
         self.finish(now, false);
         self.current = Some(Press {
@@ -198,6 +210,8 @@ impl DtmfReceiver {
             first_seq: packet.seq,
             start_seen: packet.marker,
             duration: payload.duration,
+            earlier: 0,
+            start_timestamp: key.timestamp,
             volume: payload.volume,
             first_at: now,
             last_at: now,
@@ -225,6 +239,44 @@ impl DtmfReceiver {
         self.stats
     }
 
+    /// Whether `key` starts the next segment of the long press in progress (and joins it).
+    fn continue_long_press(
+        &mut self,
+        now: Instant,
+        key: Key,
+        marker: bool,
+        payload: EventPayload,
+    ) -> bool {
+        let Some(press) = self.current.as_mut() else {
+            return false;
+        };
+        let next = press.key.timestamp.wrapping_add(u32::from(u16::MAX));
+        let continues = !marker
+            && press.duration == u16::MAX
+            && press.key.ssrc == key.ssrc
+            && press.key.event == key.event
+            && key.timestamp == next;
+        if !continues {
+            return false;
+        }
+        let old = press.key;
+        press.earlier = press.earlier.saturating_add(u32::from(u16::MAX));
+        press.key = key;
+        press.duration = payload.duration;
+        press.last_at = now;
+        self.remember(old, now);
+        if payload.end {
+            self.finish(now, true);
+        }
+        true
+    }
+
+    /// Remembers a reported (or superseded) key so its late copies are folded.
+    fn remember(&mut self, key: Key, now: Instant) {
+        self.recent[self.recent_next] = Some((key, now));
+        self.recent_next = (self.recent_next + 1) % RECENT_KEYS;
+    }
+
     /// Whether a packet of `key` belongs to a press already reported (and remembers it).
     fn fold_reported(&mut self, now: Instant, key: Key) -> bool {
         let window = self.config.fold_window;
@@ -247,21 +299,21 @@ impl DtmfReceiver {
         let Some(press) = self.current.take() else {
             return;
         };
-        self.recent[self.recent_next] = Some((press.key, now.max(press.last_at)));
-        self.recent_next = (self.recent_next + 1) % RECENT_KEYS;
+        self.remember(press.key, now.max(press.last_at));
         let Some(digit) = dtmf_digit(press.key.event) else {
             return;
         };
         let rate = u64::from(self.config.clock_rate.max(1));
-        let ms = (u64::from(press.duration) * 1000 + rate / 2) / rate;
+        let ticks = press.earlier.saturating_add(u32::from(press.duration));
+        let ms = (u64::from(ticks) * 1000 + rate / 2) / rate;
         let event = DtmfEvent {
             digit,
             event: press.key.event,
             duration_ms: u32::try_from(ms).unwrap_or(u32::MAX),
-            duration_ticks: press.duration,
+            duration_ticks: ticks,
             volume: press.volume,
             ssrc: press.key.ssrc,
-            timestamp: press.key.timestamp,
+            timestamp: press.start_timestamp,
             first_seq: press.first_seq,
             received_at: press.first_at,
             start_seen: press.start_seen,
