@@ -252,3 +252,21 @@ fn nothing_is_scheduled_until_a_full_frame_or_finish() {
     p.push_pcm(start + ms(10), &ramp(100, 60)).unwrap();
     assert_eq!(p.next_deadline(), Some(start + ms(10)));
 }
+
+#[test]
+fn rtp_timestamp_at_follows_the_last_slot_and_the_wall_clock() {
+    let start = t0();
+    let mut p = Pacer::new(g711(), 0, 5_000).unwrap();
+    assert_eq!(
+        p.rtp_timestamp_at(start),
+        5_000,
+        "before any packet: the initial value"
+    );
+    let mut out = Vec::new();
+    p.push_pcm(start, &ramp(0, 480)).unwrap();
+    run_until(&mut p, start + ms(100), &mut out);
+    // The last slot was at 40 ms with timestamp 5320.
+    assert_eq!(p.rtp_timestamp_at(start + ms(40)), 5_320);
+    assert_eq!(p.rtp_timestamp_at(start + ms(1040)), 5_320 + 8_000);
+    assert_eq!(p.rtp_timestamp_at(start + ms(30)), 5_320 - 80);
+}

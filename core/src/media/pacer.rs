@@ -16,6 +16,12 @@
 //!   silence (end of an utterance);
 //! - [`Pacer::interrupt`] drops all queued audio at once and reports what was cut.
 //!
+//! Playback events: [`PacerEvent::PlaybackFinished`] comes at the slot after the last frame
+//! (its time has elapsed) once the queue is completely empty; an underrun that empties it
+//! between two pushes reports it too, and the next push starts a new playback. A partial
+//! frame left waiting is not finished. [`PacerEvent::PlaybackInterrupted`] replaces it when
+//! [`Pacer::interrupt`] ends a playback.
+//!
 //! DTMF keys queued with [`Pacer::send_dtmf`] take the slots before audio: events and audio
 //! share one sequence and timestamp space, and audio is held (not dropped) while keys are
 //! sent ([`Pacer::audio_paused`]).
@@ -295,12 +301,22 @@ impl Pacer {
         self.stats
     }
 
+    /// The stream's RTP timestamp for the instant `now` (for RTCP sender reports).
+    pub fn rtp_timestamp_at(&self, now: Instant) -> u32 {
+        match self.last_slot {
+            Some((at, ts)) if now >= at => ts.wrapping_add(self.ticks_between(at, now)),
+            Some((at, ts)) => ts.wrapping_sub(self.ticks_between(now, at)),
+            None => self.first_ts,
+        }
+    }
+
     /// When the next slot is due (`None` while there is nothing to send).
     pub fn next_deadline(&self) -> Option<Instant> {
         self.run.map(|r| r.due)
     }
 
-    /// Serves the slot due by `now`, if any: the packet to send, or `None`.
+    /// Serves the slot due by `now`, if any: the packet to send, or `None` (also for a silent
+    /// slot between DTMF keys: keep following [`Self::next_deadline`]).
     pub fn poll(&mut self, now: Instant) -> Option<PacerOutput<'_>> {
         let mut run = self.run?;
         if run.due > now {
