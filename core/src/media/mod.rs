@@ -1,7 +1,9 @@
 //! RTP media: packets, jitter buffer, loss concealment, DTMF (RFC 4733), pacing and RTCP.
 
 mod demux;
+mod dtmf;
 mod jitter;
+mod pacer;
 mod plc;
 mod rtcp;
 mod rtp;
@@ -25,3 +27,10 @@ pub use rtp::{
     seq_delta, seq_newer, ts_delta,
 };
 pub use stats::{MIN_SEQUENTIAL, ReceiveStats, SendStats, SeqVerdict, Stats};
+pub use dtmf::{
+    DtmfEvent, DtmfPacket, DtmfReceiver, DtmfRxConfig, DtmfRxStats, DtmfSender, DtmfSlot,
+    DtmfTxConfig, DtmfTxError, EventPayload, RtpEventInput, dtmf_digit, dtmf_event_code,
+};
+pub use pacer::{
+    Interrupted, OutFrame, Pacer, PacerConfig, PacerError, PacerEvent, PacerOutput, PacerStats,
+};
