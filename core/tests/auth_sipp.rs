@@ -1,13 +1,16 @@
-//! Credentials in the exact shape SIPp 3.6 sends (no spaces, its parameter order).
+//! Credentials as SIPp 3.6 sends them (compact, no spaces).
 //!
-//! The expected response is computed here from the RFC 2617 formula with the `md-5`
-//! crate directly, independently of the module under test.
+//! Two sources: values built here from the RFC 2617 formula with the `md-5` crate directly
+//! (independent of the module under test), and values captured from a real SIPp 3.6.1 in
+//! `data/auth/sipp-3.6.1.tsv` (see `data/auth/capture.sh`), answering a challenge of a
+//! server rebuilt here from the same RNG seed.
 
 mod auth_support;
 
 use auth_support::{REALM, RURI, origin, pick, rng, server, users};
 use md5::{Digest, Md5};
-use sipvoice_core::auth::{Challenge, Verdict};
+use sipvoice_core::auth::{Challenge, DigestServer, ServerConfig, UriCheck, Verdict};
+use std::time::Instant;
 
 fn md5_hex(s: &str) -> String {
     Md5::digest(s.as_bytes())
@@ -72,5 +75,108 @@ fn sipp_default_uri_is_a_mismatch_without_auth_uri() {
     assert_eq!(
         s.verify(t0, "INVITE", RURI, &value, &users),
         Verdict::UriMismatch
+    );
+}
+
+/// One row of `data/auth/sipp-3.6.1.tsv`: case, Request-URI, SIPp options, Authorization.
+struct Captured {
+    case: String,
+    request_uri: String,
+    authorization: String,
+}
+
+fn captured() -> Vec<Captured> {
+    let text = include_str!("data/auth/sipp-3.6.1.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 4, "bad row: {l}");
+            Captured {
+                case: cols[0].into(),
+                request_uri: cols[1].into(),
+                authorization: cols[3].into(),
+            }
+        })
+        .collect()
+}
+
+fn captured_case(name: &str) -> Captured {
+    captured()
+        .into_iter()
+        .find(|c| c.case == name)
+        .unwrap_or_else(|| panic!("no case {name}"))
+}
+
+/// The server that issued the captured nonce (same seed, same order of draws).
+fn capture_server(config: ServerConfig) -> (DigestServer, Instant) {
+    let mut r = rng(0x5157);
+    let mut s = DigestServer::new(config, &mut r);
+    let t0 = origin();
+    let ch = s.challenge(t0, &mut r);
+    let sample = auth_support::parsed(&captured_case("auth_uri").authorization);
+    assert_eq!(
+        ch[0].nonce, sample.nonce,
+        "nonce generation changed: re-run data/auth/capture.sh"
+    );
+    (s, t0)
+}
+
+#[test]
+fn captured_sipp_credentials_verify() {
+    let (mut s, t0) = capture_server(ServerConfig::new(REALM));
+    let c = captured_case("auth_uri");
+    assert_eq!(
+        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
+        Verdict::Ok {
+            user: "alice".into()
+        }
+    );
+}
+
+#[test]
+fn captured_sipp_credentials_with_wrong_password_are_forbidden() {
+    let (mut s, t0) = capture_server(ServerConfig::new(REALM));
+    let c = captured_case("wrong_password");
+    assert_eq!(
+        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
+        Verdict::WrongPassword {
+            user: "alice".into()
+        }
+    );
+}
+
+#[test]
+fn captured_sipp_default_uri_needs_the_uri_check_off() {
+    let c = captured_case("default_uri");
+    let (mut strict, t0) = capture_server(ServerConfig::new(REALM));
+    assert_eq!(
+        strict.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
+        Verdict::UriMismatch
+    );
+    let mut config = ServerConfig::new(REALM);
+    config.uri_check = UriCheck::Ignore;
+    let (mut lenient, t0) = capture_server(config);
+    assert_eq!(
+        lenient.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
+        Verdict::Ok {
+            user: "alice".into()
+        }
+    );
+}
+
+#[test]
+fn captured_sipp_credentials_replayed_are_refused() {
+    let (mut s, t0) = capture_server(ServerConfig::new(REALM));
+    let c = captured_case("auth_uri");
+    assert!(
+        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users)
+            .is_ok()
+    );
+    assert_eq!(
+        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
+        Verdict::Replay {
+            user: "alice".into()
+        }
     );
 }
