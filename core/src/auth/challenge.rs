@@ -55,7 +55,8 @@ impl Challenge {
         }
     }
 
-    /// Parses a header value; any scheme but `Digest` is [`ParseError::NotDigest`].
+    /// Parses a header value holding one challenge (SIP sends one per header line); any
+    /// scheme but `Digest` is [`ParseError::NotDigest`].
     pub fn parse(value: &str) -> Result<Challenge, ParseError> {
         let raw = params::parse_digest(value)?;
         let mut realm = None;

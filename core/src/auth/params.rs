@@ -195,9 +195,9 @@ pub(crate) fn write_token(
     out.write_str(value)
 }
 
-/// Writes an uninterpreted parameter, quoting it when it was quoted or is not a token.
+/// Writes an uninterpreted parameter, quoting it when it was quoted or is not a strict token.
 pub(crate) fn write_extra(out: &mut impl Write, first: bool, p: &ExtraParam) -> fmt::Result {
-    if p.quoted || p.value.is_empty() || !p.value.bytes().all(is_value_char) {
+    if p.quoted || p.value.is_empty() || !p.value.bytes().all(is_tchar) {
         write_quoted(out, first, &p.name, &p.value)
     } else {
         write_token(out, first, &p.name, &p.value)

@@ -16,7 +16,7 @@ use super::nonce::{NonceState, NonceStore};
 /// Default nonce lifetime: 300 s, long enough for a user to type a password into a phone
 /// and for a REGISTER refresh to reuse the nonce, short enough to bound the store.
 pub const DEFAULT_NONCE_LIFETIME: Duration = Duration::from_secs(300);
-/// Default bound on live nonces: 16384 (about 1.3 MiB); the oldest is evicted beyond it.
+/// Default bound on live nonces: 16384 (about 100 bytes each); the oldest is evicted beyond it.
 pub const DEFAULT_MAX_NONCES: usize = 16_384;
 
 /// How the `uri` parameter is checked against the Request-URI.
