@@ -73,7 +73,8 @@ pub enum Verdict {
         /// The authenticated user name.
         user: String,
     },
-    /// A nonce this server issued, now expired or dropped: challenge with `stale=true`.
+    /// A nonce this server issued, now expired or dropped, with a correct digest:
+    /// challenge with `stale=true` (the client retries without asking the user).
     Stale,
     /// A nonce this server never issued (forged, or from before a restart): challenge.
     UnknownNonce,
@@ -254,8 +255,9 @@ impl DigestServer {
         }
         let entry = match self.nonces.check(now, &c.nonce) {
             NonceState::Unknown => return Verdict::UnknownNonce,
-            NonceState::Stale => return Verdict::Stale,
-            NonceState::Live(e) => e,
+            // Stale only when the digest is right (RFC 7616 §3.3): checked below.
+            NonceState::Stale => None,
+            NonceState::Live(e) => Some(e),
         };
         let user = c.username.clone();
         let secret = lookup(&c.username, &c.realm);
@@ -286,6 +288,9 @@ impl DigestServer {
         if !matches {
             return Verdict::WrongPassword { user };
         }
+        let Some(entry) = entry else {
+            return Verdict::Stale;
+        };
         match c.nc {
             Some(nc) if nc.value() <= entry.highest_nc => Verdict::Replay { user },
             Some(nc) => {

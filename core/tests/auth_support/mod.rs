@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
-use sipvoice_core::auth::{Challenge, Credentials, DigestServer, Secret, ServerConfig};
+use sipvoice_core::auth::{Challenge, Credentials, DigestServer, Secret, ServerConfig, respond};
 
 /// Realm used by the tests.
 pub(crate) const REALM: &str = "voice.test";
@@ -53,4 +53,16 @@ pub(crate) fn pick<'a>(challenges: &'a [Challenge], alg: &str) -> &'a Challenge 
 /// Parses credentials that the test built and knows to be well-formed.
 pub(crate) fn parsed(value: &str) -> Credentials {
     Credentials::parse(value).unwrap_or_else(|e| panic!("{e}: {value}"))
+}
+
+/// Credentials answering `c` for INVITE (header value), as a client with `pass` would send.
+pub(crate) fn answer(c: &Challenge, user: &str, pass: &str, uri: &str, nc: u32) -> String {
+    respond(c, user, pass, "INVITE", uri, nc, "0a4f113b")
+        .map(|c| c.to_header_value())
+        .unwrap_or_default()
+}
+
+/// The MD5 challenge among `challenges`.
+pub(crate) fn md5(challenges: &[Challenge]) -> &Challenge {
+    pick(challenges, "MD5")
 }
