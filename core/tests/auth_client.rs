@@ -1,0 +1,168 @@
+//! The UAC: choosing a challenge, nonce counts, and client → server round trips.
+
+mod auth_support;
+
+use auth_support::{REALM, RURI, origin, pick, rng, server, users};
+use sipvoice_core::auth::{
+    Algorithm, Challenge, ClientError, DigestClient, DigestServer, ServerConfig, Verdict, choose,
+};
+
+fn challenge(value: &str) -> Challenge {
+    Challenge::parse(value).unwrap_or_else(|e| panic!("{e}: {value}"))
+}
+
+#[test]
+fn round_trip_with_each_algorithm_alone() {
+    for alg in [
+        Algorithm::Md5,
+        Algorithm::Sha256,
+        Algorithm::Md5Sess,
+        Algorithm::Sha256Sess,
+    ] {
+        let (mut r, t0) = (rng(1), origin());
+        let mut config = ServerConfig::new(REALM);
+        config.algorithms = [alg].into_iter().collect();
+        let mut s = DigestServer::new(config, &mut r);
+        let ch = s.challenge(t0, &mut r);
+        let mut client = DigestClient::new("alice", "secret");
+        let creds = client
+            .answer(&ch, "INVITE", RURI, &mut r)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(creds.algorithm.resolve(), Some(alg));
+        let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
+        assert_eq!(
+            v,
+            Verdict::Ok {
+                user: "alice".into()
+            },
+            "{alg}"
+        );
+    }
+}
+
+#[test]
+fn client_answers_the_default_challenge_with_sha256() {
+    let (mut r, t0) = (rng(2), origin());
+    let mut s = server(&mut r);
+    let ch = s.challenge(t0, &mut r);
+    let mut client = DigestClient::new("alice", "secret");
+    let creds = client
+        .answer(&ch, "INVITE", RURI, &mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(creds.algorithm.resolve(), Some(Algorithm::Sha256));
+    assert!(
+        s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users)
+            .is_ok()
+    );
+}
+
+#[test]
+fn client_reuses_a_nonce_with_increasing_counts() {
+    let (mut r, t0) = (rng(3), origin());
+    let mut s = server(&mut r);
+    let ch = s.challenge(t0, &mut r);
+    let mut client = DigestClient::new("alice", "secret");
+    let first = client
+        .answer(&ch, "REGISTER", RURI, &mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let second = client
+        .authorize("REGISTER", RURI, &mut r)
+        .unwrap_or_else(|| panic!("no cached challenge"));
+    assert_eq!(first.nc.map(|n| n.value()), Some(1));
+    assert_eq!(second.nc.map(|n| n.value()), Some(2));
+    assert_ne!(first.cnonce, second.cnonce);
+    for creds in [first, second] {
+        assert!(
+            s.verify(t0, "REGISTER", RURI, &creds.to_header_value(), &users)
+                .is_ok()
+        );
+    }
+}
+
+#[test]
+fn same_nonce_challenge_again_continues_the_count() {
+    let (mut r, t0) = (rng(4), origin());
+    let mut s = server(&mut r);
+    let ch = s.challenge(t0, &mut r);
+    let mut client = DigestClient::new("alice", "secret");
+    let a = client
+        .answer(&ch, "INVITE", RURI, &mut r)
+        .map(|c| c.nc.map(|n| n.value()));
+    let b = client
+        .answer(&ch, "INVITE", RURI, &mut r)
+        .map(|c| c.nc.map(|n| n.value()));
+    let fresh = s.challenge(t0, &mut r);
+    let c = client
+        .answer(&fresh, "INVITE", RURI, &mut r)
+        .map(|c| c.nc.map(|n| n.value()));
+    assert_eq!((a, b, c), (Ok(Some(1)), Ok(Some(2)), Ok(Some(1))));
+}
+
+#[test]
+fn no_cached_challenge_means_no_preemptive_credentials() {
+    let mut client = DigestClient::new("alice", "secret");
+    assert!(client.authorize("INVITE", RURI, &mut rng(5)).is_none());
+}
+
+#[test]
+fn unsupported_algorithms_are_skipped() {
+    let offered = [
+        challenge(r#"Digest realm="r", nonce="n", algorithm=SHA-512-256, qop="auth""#),
+        challenge(r#"Digest realm="r", nonce="n", algorithm=MD5, qop="auth""#),
+    ];
+    assert_eq!(
+        choose(&offered).map(|c| c.resolved_algorithm()),
+        Some(Some(Algorithm::Md5))
+    );
+}
+
+#[test]
+fn auth_int_only_challenge_is_unusable() {
+    let offered = [challenge(r#"Digest realm="r", nonce="n", qop="auth-int""#)];
+    let mut client = DigestClient::new("alice", "secret");
+    assert_eq!(
+        client.answer(&offered, "INVITE", RURI, &mut rng(6)).err(),
+        Some(ClientError::NoUsableChallenge)
+    );
+}
+
+#[test]
+fn first_of_equally_strong_challenges_is_taken() {
+    let offered = [
+        challenge(r#"Digest realm="one", nonce="n1", algorithm=MD5"#),
+        challenge(r#"Digest realm="two", nonce="n2", algorithm=MD5"#),
+    ];
+    assert_eq!(choose(&offered).map(|c| c.realm.as_str()), Some("one"));
+}
+
+#[test]
+fn opaque_is_echoed() {
+    let (mut r, t0) = (rng(7), origin());
+    let mut config = ServerConfig::new(REALM);
+    config.opaque = Some("0p4qu3".into());
+    let mut s = DigestServer::new(config, &mut r);
+    let ch = s.challenge(t0, &mut r);
+    let creds = DigestClient::new("alice", "secret").answer(&ch, "INVITE", RURI, &mut r);
+    assert_eq!(creds.map(|c| c.opaque), Ok(Some("0p4qu3".to_owned())));
+}
+
+#[test]
+fn wrong_client_password_is_refused_by_the_server() {
+    let (mut r, t0) = (rng(8), origin());
+    let mut s = server(&mut r);
+    let ch = s.challenge(t0, &mut r);
+    let creds = DigestClient::new("alice", "guess").answer(
+        &[pick(&ch, "MD5").clone()],
+        "INVITE",
+        RURI,
+        &mut r,
+    );
+    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
+    assert_eq!(
+        v,
+        Verdict::WrongPassword {
+            user: "alice".into()
+        }
+    );
+}
