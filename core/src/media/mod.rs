@@ -10,9 +10,16 @@ mod rtp;
 mod stats;
 
 pub use demux::{PacketKind, classify};
+pub use dtmf::{
+    DtmfEvent, DtmfPacket, DtmfReceiver, DtmfRxConfig, DtmfRxStats, DtmfSender, DtmfSlot,
+    DtmfTxConfig, DtmfTxError, EventPayload, RtpEventInput, dtmf_digit, dtmf_event_code,
+};
 pub use jitter::{
     AudioPacket, ConcealCause, JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout,
     Pushed,
+};
+pub use pacer::{
+    Interrupted, OutFrame, Pacer, PacerConfig, PacerError, PacerEvent, PacerOutput, PacerStats,
 };
 pub use plc::Concealer;
 pub use rtcp::{
@@ -27,10 +34,3 @@ pub use rtp::{
     seq_delta, seq_newer, ts_delta,
 };
 pub use stats::{MIN_SEQUENTIAL, ReceiveStats, SendStats, SeqVerdict, Stats};
-pub use dtmf::{
-    DtmfEvent, DtmfPacket, DtmfReceiver, DtmfRxConfig, DtmfRxStats, DtmfSender, DtmfSlot,
-    DtmfTxConfig, DtmfTxError, EventPayload, RtpEventInput, dtmf_digit, dtmf_event_code,
-};
-pub use pacer::{
-    Interrupted, OutFrame, Pacer, PacerConfig, PacerError, PacerEvent, PacerOutput, PacerStats,
-};
