@@ -10,15 +10,19 @@
 //! - [`auth`]: HTTP digest authentication for SIP (RFC 7616 / 2617).
 //! - [`codec`]: G.711 µ-law / A-law and G.722 SB-ADPCM.
 //! - [`media`]: RTP/RTCP, jitter buffer, loss concealment, DTMF and pacing.
+//! - [`session`]: one call's media, from RTP packets to PCM frames and back.
+//! - [`endpoint`]: the SIP endpoint itself: transactions, dialogs, admission and calls.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod codec;
 mod config;
+pub mod endpoint;
 pub mod media;
 mod ports;
 mod rng;
 pub mod sdp;
+pub mod session;
 pub mod sip;
 mod timer;
 
