@@ -1,1 +1,3 @@
 //! sipvoice-sim: virtual time, a simulated network and capture replay for the sipvoice core (arrives with the simulator issue).
+
+pub mod capture;

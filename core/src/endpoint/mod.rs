@@ -44,11 +44,13 @@
 
 mod command;
 mod event;
+mod event_line;
 mod ids;
 mod output;
 
 pub use command::{CommandError, DialRequest};
 pub use event::{AudioFrame, CallDirection, CallInfo, DtmfSource, EndReason, Event};
+pub use event_line::EventLines;
 pub use ids::CallId;
 pub use output::{Output, SocketRequest, Transmit};
 
