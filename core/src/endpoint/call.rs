@@ -297,10 +297,17 @@ impl Endpoint {
         let ip = self.config.local_rtp_ip;
         for p in [port, port.wrapping_add(1)] {
             let addr = SocketAddr::new(ip, p);
-            if self.sockets.get(&addr) == Some(&id) {
-                self.sockets.remove(&addr);
-                self.outputs
-                    .push_back(Output::Socket(SocketRequest::Close(addr)));
+            match self.sockets.get(&addr) {
+                Some(&(owner, bound)) if owner == id => {
+                    self.sockets.remove(&addr);
+                    if bound {
+                        self.outputs
+                            .push_back(Output::Socket(SocketRequest::Close(addr)));
+                    } else {
+                        self.orphans.insert(addr);
+                    }
+                }
+                _ => {}
             }
         }
         self.ports.release(port);

@@ -35,7 +35,7 @@ impl Endpoint {
             addrs.push(SocketAddr::new(ip, port.wrapping_add(1)));
         }
         for addr in addrs {
-            self.sockets.insert(addr, id);
+            self.sockets.insert(addr, (id, false));
             self.outputs
                 .push_back(Output::Socket(SocketRequest::Bind(addr)));
         }
@@ -56,8 +56,8 @@ impl Endpoint {
 
     /// The driver bound (or failed to bind) one of our media sockets.
     pub(crate) fn bind_result(&mut self, addr: SocketAddr, ok: bool) {
-        let Some(&id) = self.sockets.get(&addr) else {
-            if ok {
+        let Some(&(id, false)) = self.sockets.get(&addr) else {
+            if self.orphans.remove(&addr) && ok {
                 // A socket nobody wants any more (its call ended or moved on).
                 self.outputs
                     .push_back(Output::Socket(SocketRequest::Close(addr)));
@@ -72,6 +72,7 @@ impl Endpoint {
             return;
         }
         if ok {
+            self.sockets.insert(addr, (id, true));
             call.pending_binds -= 1;
             if call.pending_binds == 0 {
                 self.binds_done(id);

@@ -137,7 +137,9 @@ pub struct Endpoint {
     /// (Call-ID, our tag) → call.
     dialogs: HashMap<(String, String), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.
-    sockets: HashMap<SocketAddr, CallId>,
+    sockets: HashMap<SocketAddr, (CallId, bool)>,
+    /// Sockets whose bind is still unanswered though their call no longer wants them.
+    orphans: std::collections::HashSet<SocketAddr>,
     /// Live `X-Session-ID`s.
     session_ids: HashMap<String, CallId>,
     /// (Call-ID, From tag, CSeq) of initial INVITEs in progress (RFC 3261 §8.2.2.2).
@@ -176,6 +178,7 @@ impl Endpoint {
             calls: HashMap::new(),
             dialogs: HashMap::new(),
             sockets: HashMap::new(),
+            orphans: std::collections::HashSet::new(),
             session_ids: HashMap::new(),
             merged: HashMap::new(),
             auth,
@@ -198,7 +201,7 @@ impl Endpoint {
         data: Bytes,
     ) {
         self.advance(now);
-        if let Some(&call) = self.sockets.get(&local) {
+        if let Some(&(call, true)) = self.sockets.get(&local) {
             self.media_datagram(call, local, remote, data);
         } else if local.port() == self.config.local_sip_addr.port() {
             self.sip_datagram(remote, data);

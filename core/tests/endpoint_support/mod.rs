@@ -301,3 +301,46 @@ pub fn invite(peer: SocketAddr, branch: &str, call_id: &str, extra: &str) -> Str
         sdp.len()
     )
 }
+
+/// The value of the first header line named `name` (case-insensitive) in a datagram.
+pub fn header(data: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    text.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_owned())
+    })
+}
+
+/// The To tag of a response datagram.
+pub fn to_tag(data: &[u8]) -> Option<String> {
+    let to = header(data, "To")?;
+    Some(to.split(";tag=").nth(1)?.split(';').next()?.to_owned())
+}
+
+/// The reasons of every CallEnded event.
+pub fn ended(events: &[Event]) -> Vec<sipvoice_core::endpoint::EndReason> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CallEnded { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A request from the hand-written peer inside the dialog of `to_tag`.
+pub fn in_dialog(
+    method: &str,
+    peer: SocketAddr,
+    branch: &str,
+    call_id: &str,
+    tag: &str,
+    seq: u32,
+    extra: &str,
+) -> String {
+    format!(
+        "{method} sip:sipvoice@127.0.0.1:5060 SIP/2.0\nVia: SIP/2.0/UDP {peer};branch={branch};rport\nMax-Forwards: 70\nFrom: \"Alice\" <sip:alice@{peer}>;tag=a1\nTo: <sip:bot@127.0.0.1:5060>;tag={tag}\nCall-ID: {call_id}\nCSeq: {seq} {method}\n{extra}Content-Length: 0\n\n"
+    )
+}
