@@ -30,6 +30,9 @@ pub fn config(sip: &str, seed: u64) -> Config {
         rtp_port_start: 20000,
         rtp_port_end: 20099,
         user_agent: Some("sipvoice-test".into()),
+        // Endpoint tests do not depend on media behaviour: no watchdogs.
+        rtp_inactivity_timeout: Duration::ZERO,
+        establishment_timeout: Duration::ZERO,
         ..Config::default()
     }
 }
@@ -57,6 +60,8 @@ pub struct Net {
     pub nodes: Vec<Node>,
     /// Datagrams sent to addresses no node owns (hand-written peers).
     pub outside: Vec<Transmit>,
+    /// Media datagrams sent to addresses no node owns.
+    pub outside_media: usize,
     /// Every SIP datagram: (from name, to name, text).
     pub ladder: Vec<(String, String, String)>,
     /// Return true to drop a datagram in flight.
@@ -85,6 +90,7 @@ impl Net {
             now,
             nodes,
             outside: Vec::new(),
+            outside_media: 0,
             ladder: Vec::new(),
             filter: None,
         }
@@ -179,6 +185,7 @@ impl Net {
             .position(|n| n.sip == t.to || n.bound.contains(&t.to));
         match target {
             Some(i) => self.nodes[i].ep.handle_datagram(now, t.to, t.from, t.data),
+            None if is_media(&t.data) => self.outside_media += 1,
             None => self.outside.push(t),
         }
     }
@@ -279,6 +286,12 @@ impl Net {
         self.settle();
         id
     }
+}
+
+/// RTP, RTCP (version 2) or STUN rather than SIP.
+fn is_media(data: &[u8]) -> bool {
+    data.first()
+        .is_some_and(|b| (0x80..0xc0).contains(b) || *b < 2)
 }
 
 /// The status code of a response datagram.
