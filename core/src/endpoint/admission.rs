@@ -272,7 +272,7 @@ impl Endpoint {
             let _ = resp.set_to_tag(&tag);
             self.server_respond(tx, &resp);
         }
-        if told {
+        if told || reason == EndReason::Cancel {
             self.end_call(id, reason);
         } else {
             self.discard_call(id);
