@@ -157,8 +157,8 @@ impl MediaSession {
         let data = self.rtcp.write(self.ssrc, sender, block, bye);
         self.rtcp.sent_marks = [self.rtcp.sent_marks[1], packets_sent];
         self.rtcp.received_mark = self.inbound.packets;
-        self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
         self.rtcp.initial = false;
+        self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
         let to = self.rtcp_target();
         if let Some(data) = data
             && !to.ip().is_unspecified()
