@@ -10,7 +10,7 @@ use super::types::{MediaEvent, MediaOutput};
 use crate::codec::{Codec, Decoder};
 use crate::media::{
     AudioPacket, Concealer, DtmfReceiver, DtmfRxConfig, JitterBuffer, JitterConfig, JitterStats,
-    Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket,
+    Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket, seq_newer,
 };
 
 /// Longest frame decoded (120 ms at 16 kHz); longer payloads are cut.
@@ -28,6 +28,9 @@ pub(super) struct Inbound {
     /// RFC 3550 statistics of the current audio SSRC.
     stats: ReceiveStats,
     stats_ssrc: Option<u32>,
+    /// Highest sequence number fed to `stats`: `ReceiveStats` counts a repeat of its highest
+    /// packet as new, so such repeats are kept from it here.
+    stats_highest: Option<u16>,
     /// Loss counted on earlier SSRCs of the call.
     lost_before: u64,
     /// Accepted packets and payload bytes (audio and events).
@@ -80,6 +83,7 @@ impl Inbound {
             }),
             stats: ReceiveStats::new(config.clock_rate),
             stats_ssrc: None,
+            stats_highest: None,
             lost_before: 0,
             packets: 0,
             bytes: 0,
@@ -122,15 +126,17 @@ impl Inbound {
             self.lost_before = self.lost_total();
             self.stats = ReceiveStats::new(self.clock_rate);
             self.stats_ssrc = Some(ssrc);
+            self.stats_highest = None;
         }
-        if self.stats_ssrc == Some(ssrc) {
-            self.stats.on_packet(
-                now,
-                packet.sequence(),
-                packet.timestamp(),
-                packet.payload().len(),
-            );
+        let seq = packet.sequence();
+        if self.stats_ssrc != Some(ssrc) || self.stats_highest == Some(seq) {
+            return;
         }
+        if self.stats_highest.is_none_or(|h| seq_newer(seq, h)) {
+            self.stats_highest = Some(seq);
+        }
+        self.stats
+            .on_packet(now, seq, packet.timestamp(), packet.payload().len());
     }
 
     /// An accepted audio packet: buffered, then whatever is due is played out.
