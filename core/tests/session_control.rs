@@ -246,3 +246,37 @@ fn renegotiation_moves_the_stream_to_the_new_address() {
     s.handle_rtp(now, moved, Bytes::from(pkt));
     assert_eq!(s.stats(now).packets_received, 1);
 }
+
+#[test]
+fn muxed_rtcp_shares_the_rtp_ports() {
+    let mut ma = media(AudioCodec::Pcmu, b_addr());
+    let mut mb = media(AudioCodec::Pcmu, a_addr());
+    for (m, remote) in [(&mut ma, b_addr()), (&mut mb, a_addr())] {
+        m.rtcp_mux = true;
+        m.remote_rtcp = remote;
+    }
+    let mut link = Link::with_media(&ma, &mb, &SessionConfig::default(), delay(ms(4)));
+    link.a
+        .session
+        .send_audio(link.now, &sine(300.0, 8000, 15.0));
+    link.b
+        .session
+        .send_audio(link.now, &sine(300.0, 8000, 15.0));
+    link.run_for(ms(15_000));
+    assert_eq!(link.a.session.local_rtcp(), a_addr());
+    let reports = link.a.rtcp();
+    assert!(reports.len() >= 2);
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.from == a_addr() && r.to == b_addr())
+    );
+    let stats = link.b.session.stats(link.now);
+    let rtt = stats.rtt_ms.expect("RTT over muxed RTCP");
+    assert!((rtt - 8.0).abs() < 0.1, "rtt {rtt}");
+    assert_eq!(
+        stats.packets_rejected, 0,
+        "muxed RTCP is not mistaken for RTP"
+    );
+    assert_eq!(stats.packets_lost, 0);
+}

@@ -43,6 +43,7 @@
 
 mod inbound;
 mod outbound;
+mod packetizer;
 mod rtcp;
 mod source;
 mod types;

@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 
+use super::packetizer::Packetizer;
 use super::types::{MediaEvent, MediaOutput};
 use crate::codec::{Codec, Encoder};
 use crate::media::{
-    DtmfPacket, DtmfTxError, OutFrame, Pacer, PacerConfig, PacerError, PacerEvent, PacerOutput,
-    RtpHeader, SendStats, dtmf_event_code,
+    DtmfTxError, Pacer, PacerConfig, PacerError, PacerEvent, PacerOutput, SendStats,
+    dtmf_event_code,
 };
 
 /// Shortest DTMF tone sent.
@@ -25,103 +26,6 @@ pub const MIN_DTMF_TONE: Duration = Duration::from_millis(40);
 pub const MAX_DTMF_TONE: Duration = Duration::from_millis(8000);
 /// Slots served in one call at most (the pacer serves one per due slot anyway).
 const MAX_SLOTS_PER_POLL: usize = 64;
-
-/// Encodes and writes RTP packets; counts what was sent.
-#[derive(Debug)]
-struct Packetizer {
-    ssrc: u32,
-    audio_pt: u8,
-    dtmf_pt: Option<u8>,
-    encoder: Encoder,
-    payload: Vec<u8>,
-    packet: BytesMut,
-    send: SendStats,
-    /// Sequence numbers the pacer used for packets that were not transmitted.
-    seq_skew: u16,
-    /// The next transmitted packet starts a talkspurt (after a suppressed stretch).
-    resume_marker: bool,
-}
-
-impl Packetizer {
-    fn transmit(
-        &mut self,
-        header: RtpHeader,
-        payload_len: usize,
-        from: SocketAddr,
-        to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
-    ) {
-        let Some(to) = to else {
-            self.seq_skew = self.seq_skew.wrapping_add(1);
-            self.resume_marker = true;
-            return;
-        };
-        let header = RtpHeader {
-            marker: header.marker || self.resume_marker,
-            sequence: header.sequence.wrapping_sub(self.seq_skew),
-            ..header
-        };
-        self.resume_marker = false;
-        let payload = self.payload.get(..payload_len).unwrap_or(&[]);
-        self.packet.reserve(RtpHeader::packet_len(0, payload.len()));
-        if header.write_to(&[], payload, &mut self.packet).is_err() {
-            self.packet.clear();
-            return;
-        }
-        self.send.on_sent(payload.len());
-        out.push_back(MediaOutput::Transmit {
-            from,
-            to,
-            data: self.packet.split().freeze(),
-        });
-    }
-
-    fn audio(
-        &mut self,
-        frame: OutFrame<'_>,
-        from: SocketAddr,
-        to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
-    ) {
-        let len = if to.is_some() {
-            self.encoder.encode(frame.pcm, &mut self.payload)
-        } else {
-            0
-        };
-        let header = RtpHeader {
-            marker: frame.marker,
-            payload_type: self.audio_pt,
-            sequence: frame.seq,
-            timestamp: frame.timestamp,
-            ssrc: self.ssrc,
-        };
-        self.transmit(header, len, from, to, out);
-    }
-
-    fn event(
-        &mut self,
-        packet: DtmfPacket,
-        from: SocketAddr,
-        to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
-    ) {
-        let Some(pt) = self.dtmf_pt else {
-            return;
-        };
-        let len = packet.payload.len().min(self.payload.len());
-        if let (Some(dst), Some(src)) = (self.payload.get_mut(..len), packet.payload.get(..len)) {
-            dst.copy_from_slice(src);
-        }
-        let header = RtpHeader {
-            marker: packet.marker,
-            payload_type: pt,
-            sequence: packet.seq,
-            timestamp: packet.timestamp,
-            ssrc: self.ssrc,
-        };
-        self.transmit(header, len, from, to, out);
-    }
-}
 
 /// Send-side state of one call.
 #[derive(Debug)]

@@ -193,10 +193,21 @@ pub struct Link {
 impl Link {
     /// Two sessions with `codec`, `config` on both sides, and this network.
     pub fn new(codec: AudioCodec, config: &SessionConfig, network: Network) -> Self {
+        let (ma, mb) = (media(codec, b_addr()), media(codec, a_addr()));
+        Self::with_media(&ma, &mb, config, network)
+    }
+
+    /// Two sessions with their own negotiated media (A sends to B's address and back).
+    pub fn with_media(
+        ma: &NegotiatedMedia,
+        mb: &NegotiatedMedia,
+        config: &SessionConfig,
+        network: Network,
+    ) -> Self {
         let t0 = epoch();
         let mut rng = Rng::from_seed(7);
-        let a = MediaSession::new(&media(codec, b_addr()), a_addr(), config, &mut rng, t0);
-        let b = MediaSession::new(&media(codec, a_addr()), b_addr(), config, &mut rng, t0);
+        let a = MediaSession::new(ma, a_addr(), config, &mut rng, t0);
+        let b = MediaSession::new(mb, b_addr(), config, &mut rng, t0);
         let mut link = Self {
             a: Peer {
                 session: a,
