@@ -102,6 +102,8 @@ pub(crate) struct Call {
     pub(crate) provisional: bool,
     /// Outbound: the application hung up before the answer.
     pub(crate) cancelled: bool,
+    /// Why it was hung up (`local_hangup` or `shutdown`), reported when the INVITE ends.
+    pub(crate) hangup_reason: EndReason,
     pub(crate) digest: Option<DigestClient>,
     pub(crate) auth_attempts: u8,
     /// Outbound: the application's extra headers, repeated in an authenticated retry.
@@ -146,6 +148,7 @@ impl Call {
             ack: None,
             provisional: false,
             cancelled: false,
+            hangup_reason: EndReason::LocalHangup,
             digest: None,
             auth_attempts: 0,
             extra_headers: Vec::new(),
@@ -211,6 +214,7 @@ impl Endpoint {
                 let provisional = call.provisional;
                 if let Some(call) = self.calls.get_mut(&id) {
                     call.cancelled = true;
+                    call.hangup_reason = reason;
                 }
                 if provisional {
                     self.send_cancel(id);

@@ -205,7 +205,7 @@ impl Endpoint {
         let resp = match event {
             ClientEvent::Timeout => {
                 let reason = if call.cancelled {
-                    EndReason::LocalHangup
+                    call.hangup_reason.clone()
                 } else {
                     EndReason::Timeout
                 };
@@ -234,9 +234,13 @@ impl Endpoint {
                         return self.send_invite(id, Some(header));
                     }
                 }
-                let cancelled = self.calls.get(&id).is_some_and(|c| c.cancelled);
-                let reason = if cancelled {
-                    EndReason::LocalHangup
+                let hangup = self
+                    .calls
+                    .get(&id)
+                    .filter(|c| c.cancelled)
+                    .map(|c| c.hangup_reason.clone());
+                let reason = if let Some(reason) = hangup {
+                    reason
                 } else {
                     EndReason::Rejected { status }
                 };
@@ -304,7 +308,7 @@ impl Endpoint {
             .as_ref()
             .and_then(|i| i.cseq().ok())
             .map(|c| c.seq);
-        let cancelled = call.cancelled;
+        let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
         let Some((ack, dest)) = self.dialog_request(id, Method::Ack, seq) else {
             return self.end_call(id, EndReason::Rejected { status: 500 });
         };
@@ -315,9 +319,9 @@ impl Endpoint {
         };
         call.ack = Some((data, dest));
         call.state = CallState::Established;
-        if cancelled {
+        if let Some(reason) = cancelled {
             self.send_bye(id);
-            return self.end_call(id, EndReason::LocalHangup);
+            return self.end_call(id, reason);
         }
         let port = call.port.unwrap_or(0);
         let config = media_config(&self.config, port, call.sdp_session);
