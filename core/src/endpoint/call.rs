@@ -167,7 +167,7 @@ impl Endpoint {
         let key = (call.dialog.call_id.clone(), call.dialog.local_tag.clone());
         self.dialogs.insert(key, id);
         self.session_ids.insert(call.info.session_id.clone(), id);
-        self.calls.insert(id, call);
+        self.calls.insert(id, Box::new(call));
         id
     }
 
@@ -261,7 +261,10 @@ impl Endpoint {
     }
 
     /// Removes a call and everything it holds; returns it with its final media stats.
-    pub(crate) fn reap_call(&mut self, id: CallId) -> Option<(Call, crate::session::CallStats)> {
+    pub(crate) fn reap_call(
+        &mut self,
+        id: CallId,
+    ) -> Option<(Box<Call>, crate::session::CallStats)> {
         let mut call = self.calls.remove(&id)?;
         for timer in CallTimer::ALL {
             self.timers.cancel(TimerKey::Call(id, timer));

@@ -104,7 +104,7 @@ pub struct Endpoint {
     rng: Rng,
     timers: TimerQueue<TimerKey>,
     txs: Transactions,
-    calls: HashMap<CallId, Call>,
+    calls: HashMap<CallId, Box<Call>>,
     /// (Call-ID, our tag) → call.
     dialogs: HashMap<(String, String), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.

@@ -55,8 +55,9 @@ pub(crate) struct ClientTx {
     key: ClientKey,
     pub(crate) invite: bool,
     pub(crate) state: ClientState,
-    /// The request as sent (INVITE: the ACK of a non-2xx final and the CANCEL derive from it).
-    pub(crate) request: Request,
+    /// The request as sent, until a final response (the ACK of a non-2xx derives from it).
+    request: Option<Box<Request>>,
+    /// Its encoding, for retransmissions until a final response.
     data: Bytes,
     pub(crate) dest: SocketAddr,
     interval: Duration,
@@ -95,7 +96,7 @@ impl Endpoint {
                 key,
                 invite,
                 state: ClientState::Calling,
-                request,
+                request: Some(Box::new(request)),
                 data,
                 dest,
                 interval: t1,
@@ -129,6 +130,8 @@ impl Endpoint {
                 }
                 (ClientState::Calling | ClientState::Proceeding, 200..=299) => {
                     tx.state = ClientState::Accepted;
+                    tx.request = None;
+                    tx.data = Bytes::new();
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
                     self.timers.cancel(TimerKey::Tx(id, Timer::B));
                     self.arm(TimerKey::Tx(id, Timer::M), 64 * t1);
@@ -136,7 +139,12 @@ impl Endpoint {
                 (ClientState::Accepted, 200..=299) => {}
                 (ClientState::Calling | ClientState::Proceeding, _) if status >= 300 => {
                     tx.state = ClientState::Completed;
-                    let ack = tx.request.ack_for(&resp).ok().map(|a| a.to_bytes());
+                    let ack = tx
+                        .request
+                        .take()
+                        .and_then(|r| r.ack_for(&resp).ok())
+                        .map(|a| a.to_bytes());
+                    tx.data = Bytes::new();
                     tx.ack.clone_from(&ack);
                     let dest = tx.dest;
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
@@ -165,6 +173,8 @@ impl Endpoint {
                 }
                 ClientState::Calling | ClientState::Proceeding => {
                     tx.state = ClientState::Completed;
+                    tx.request = None;
+                    tx.data = Bytes::new();
                     self.timers.cancel(TimerKey::Tx(id, Timer::E));
                     self.timers.cancel(TimerKey::Tx(id, Timer::F));
                     self.arm(TimerKey::Tx(id, Timer::K), t4);
@@ -210,12 +220,16 @@ impl Endpoint {
 
     /// Forgets a client transaction and disarms its timers.
     pub(crate) fn client_remove(&mut self, id: TxId) {
+        let mut timers: &[Timer] = &[Timer::E, Timer::F, Timer::K];
         if let Some(tx) = self.txs.client.remove(&id) {
+            if tx.invite {
+                timers = &[Timer::A, Timer::B, Timer::D, Timer::M];
+            }
             if self.txs.client_index.get(&tx.key) == Some(&id) {
                 self.txs.client_index.remove(&tx.key);
             }
         }
-        for timer in Timer::ALL {
+        for &timer in timers {
             self.timers.cancel(TimerKey::Tx(id, timer));
         }
     }
