@@ -352,7 +352,7 @@ impl Endpoint {
         let Some(ok) = self.calls.get_mut(&id).and_then(|c| c.ok.as_mut()) else {
             return;
         };
-        ok.interval = (ok.interval * 2).min(t2);
+        ok.interval = ok.interval.saturating_mul(2).min(t2);
         let (interval, dest, data) = (ok.interval, ok.dest, ok.data.clone());
         self.arm(TimerKey::Call(id, CallTimer::Retransmit2xx), interval);
         self.transmit(dest, data);
@@ -369,7 +369,10 @@ impl Endpoint {
                 cseq,
             });
             self.arm(TimerKey::Call(id, CallTimer::Retransmit2xx), t1);
-            self.arm(TimerKey::Call(id, CallTimer::AckTimeout), 64 * t1);
+            self.arm(
+                TimerKey::Call(id, CallTimer::AckTimeout),
+                t1.saturating_mul(64),
+            );
         }
     }
 }

@@ -213,7 +213,8 @@ impl Endpoint {
         let deadline = self
             .timers
             .next_deadline()
-            .unwrap_or(self.now + Duration::from_secs(3600));
+            .or_else(|| self.now.checked_add(Duration::from_secs(3600)))
+            .unwrap_or(self.now);
         Output::Timeout(deadline.max(self.now))
     }
 
@@ -375,7 +376,11 @@ impl Endpoint {
 
     /// Arms `key` to fire `after` from now.
     fn arm(&mut self, key: TimerKey, after: Duration) {
-        self.timers.set(key, self.now + after);
+        // Absurd configured durations are clamped to a year rather than overflowing.
+        let after = after.min(Duration::from_secs(365 * 86_400));
+        if let Some(at) = self.now.checked_add(after) {
+            self.timers.set(key, at);
+        }
     }
 
     /// Drops expired digest nonces and re-arms for the next expiry.
@@ -389,7 +394,8 @@ impl Endpoint {
     fn arm_nonces(&mut self) {
         match self.auth.as_ref().and_then(DigestServer::next_deadline) {
             Some(deadline) => {
-                let at = deadline.max(self.now + Duration::from_millis(1));
+                let soon = self.now.checked_add(Duration::from_millis(1));
+                let at = soon.map_or(deadline, |soon| deadline.max(soon));
                 self.timers.set(TimerKey::Nonces, at);
             }
             None => self.timers.cancel(TimerKey::Nonces),

@@ -83,10 +83,10 @@ impl Endpoint {
         let t1 = self.config.t1;
         if invite {
             self.arm(TimerKey::Tx(id, Timer::A), t1);
-            self.arm(TimerKey::Tx(id, Timer::B), 64 * t1);
+            self.arm(TimerKey::Tx(id, Timer::B), t1.saturating_mul(64));
         } else {
             self.arm(TimerKey::Tx(id, Timer::E), t1);
-            self.arm(TimerKey::Tx(id, Timer::F), 64 * t1);
+            self.arm(TimerKey::Tx(id, Timer::F), t1.saturating_mul(64));
         }
         self.transmit(dest, data.clone());
         self.txs.client_index.insert(key.clone(), id);
@@ -134,7 +134,7 @@ impl Endpoint {
                     tx.data = Bytes::new();
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
                     self.timers.cancel(TimerKey::Tx(id, Timer::B));
-                    self.arm(TimerKey::Tx(id, Timer::M), 64 * t1);
+                    self.arm(TimerKey::Tx(id, Timer::M), t1.saturating_mul(64));
                 }
                 (ClientState::Accepted, 200..=299) => {}
                 (ClientState::Calling | ClientState::Proceeding, _) if status >= 300 => {
@@ -149,7 +149,7 @@ impl Endpoint {
                     let dest = tx.dest;
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
                     self.timers.cancel(TimerKey::Tx(id, Timer::B));
-                    self.arm(TimerKey::Tx(id, Timer::D), 64 * t1);
+                    self.arm(TimerKey::Tx(id, Timer::D), t1.saturating_mul(64));
                     if let Some(ack) = ack {
                         self.transmit(dest, ack);
                     }
@@ -193,14 +193,14 @@ impl Endpoint {
         };
         match timer {
             Timer::A if tx.state == ClientState::Calling => {
-                tx.interval *= 2;
+                tx.interval = tx.interval.saturating_mul(2);
                 let (interval, dest, data) = (tx.interval, tx.dest, tx.data.clone());
                 self.arm(TimerKey::Tx(id, Timer::A), interval);
                 self.transmit(dest, data);
             }
             Timer::E if matches!(tx.state, ClientState::Calling | ClientState::Proceeding) => {
                 if tx.state == ClientState::Calling {
-                    tx.interval = (tx.interval * 2).min(t2);
+                    tx.interval = tx.interval.saturating_mul(2).min(t2);
                 } else {
                     tx.interval = t2;
                 }

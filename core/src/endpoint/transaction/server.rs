@@ -98,14 +98,14 @@ impl Endpoint {
         if status >= 200 {
             if !invite {
                 tx.state = ServerState::Completed;
-                self.arm(TimerKey::Tx(id, Timer::J), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::J), t1.saturating_mul(64));
             } else if status < 300 {
                 tx.state = ServerState::Accepted;
-                self.arm(TimerKey::Tx(id, Timer::L), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::L), t1.saturating_mul(64));
             } else {
                 tx.state = ServerState::Completed;
                 self.arm(TimerKey::Tx(id, Timer::G), t1);
-                self.arm(TimerKey::Tx(id, Timer::H), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::H), t1.saturating_mul(64));
             }
         }
         self.transmit(dest, data);
@@ -150,7 +150,7 @@ impl Endpoint {
         };
         match timer {
             Timer::G if tx.state == ServerState::Completed => {
-                tx.interval = (tx.interval * 2).min(t2);
+                tx.interval = tx.interval.saturating_mul(2).min(t2);
                 let interval = tx.interval;
                 let (dest, last) = (tx.dest, tx.last.clone());
                 self.arm(TimerKey::Tx(id, Timer::G), interval);
