@@ -1,0 +1,164 @@
+//! The driver's UDP sockets: the SIP socket and the media sockets the endpoint asks for.
+//!
+//! Each socket sits in a slot; slot `i` is registered under token `base + 1 + i` (token
+//! `base` is the driver's waker). Sockets are keyed by the address the endpoint knows them
+//! by, which is the address it names in `Transmit::from` and expects in `handle_datagram`.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+
+use mio::net::UdpSocket;
+use mio::{Interest, Registry, Token};
+use socket2::{Domain, Protocol, Socket, Type};
+
+/// Receive buffer asked for on the SIP socket (best effort), to ride out bursts.
+const SIP_RECV_BUFFER: usize = 1 << 20;
+
+/// Binds a non-blocking UDP socket on `addr` (no address reuse: a taken port is an error).
+pub(crate) fn bind_udp(addr: SocketAddr, recv_buffer: Option<usize>) -> io::Result<UdpSocket> {
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    socket.set_nonblocking(true)?;
+    if let Some(size) = recv_buffer {
+        if let Err(error) = socket.set_recv_buffer_size(size) {
+            tracing::debug!(%error, size, "could not enlarge the receive buffer");
+        }
+    }
+    socket.bind(&addr.into())?;
+    Ok(UdpSocket::from_std(socket.into()))
+}
+
+/// Binds the SIP socket, with an error message that names the address.
+pub(crate) fn bind_sip(addr: SocketAddr) -> io::Result<UdpSocket> {
+    bind_udp(addr, Some(SIP_RECV_BUFFER)).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot bind SIP socket {addr}: {error}"),
+        )
+    })
+}
+
+/// One bound socket and the address the endpoint knows it by.
+#[derive(Debug)]
+struct Slot {
+    addr: SocketAddr,
+    socket: UdpSocket,
+}
+
+/// Every socket of a driver, by token and by address.
+#[derive(Debug)]
+pub(crate) struct Sockets {
+    base: usize,
+    slots: Vec<Option<Slot>>,
+    free: Vec<usize>,
+    by_addr: HashMap<SocketAddr, usize>,
+}
+
+impl Sockets {
+    /// An empty table whose tokens start above `base` (the waker's token).
+    pub(crate) fn new(base: Token) -> Self {
+        Self {
+            base: base.0,
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_addr: HashMap::new(),
+        }
+    }
+
+    /// The token of the waker (the base itself).
+    pub(crate) fn waker_token(&self) -> Token {
+        Token(self.base)
+    }
+
+    /// Whether `token` belongs to this table (the waker's token included).
+    pub(crate) fn owns(&self, token: Token) -> bool {
+        token.0 >= self.base && token.0 - self.base <= self.slots.len()
+    }
+
+    /// Number of open sockets.
+    pub(crate) fn len(&self) -> usize {
+        self.by_addr.len()
+    }
+
+    /// Whether a socket is open on `addr`.
+    pub(crate) fn contains(&self, addr: SocketAddr) -> bool {
+        self.by_addr.contains_key(&addr)
+    }
+
+    /// Registers `socket` for reading under a fresh token and files it under `addr`.
+    pub(crate) fn insert(
+        &mut self,
+        registry: &Registry,
+        addr: SocketAddr,
+        mut socket: UdpSocket,
+    ) -> io::Result<()> {
+        let index = self.free.pop().unwrap_or(self.slots.len());
+        let registered = token_for(self.base, index)
+            .and_then(|token| registry.register(&mut socket, token, Interest::READABLE));
+        if let Err(error) = registered {
+            if index < self.slots.len() {
+                self.free.push(index);
+            }
+            return Err(error);
+        }
+        if index == self.slots.len() {
+            self.slots.push(None);
+        }
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = Some(Slot { addr, socket });
+        }
+        self.by_addr.insert(addr, index);
+        Ok(())
+    }
+
+    /// Deregisters and closes the socket on `addr`; false when there was none.
+    pub(crate) fn remove(&mut self, registry: &Registry, addr: SocketAddr) -> bool {
+        let Some(index) = self.by_addr.remove(&addr) else {
+            return false;
+        };
+        if let Some(mut slot) = self.slots.get_mut(index).and_then(Option::take) {
+            if let Err(error) = registry.deregister(&mut slot.socket) {
+                tracing::debug!(%error, %addr, "deregistering a socket failed");
+            }
+        }
+        self.free.push(index);
+        true
+    }
+
+    /// The socket filed under `addr`.
+    pub(crate) fn by_addr(&self, addr: SocketAddr) -> Option<&UdpSocket> {
+        let index = *self.by_addr.get(&addr)?;
+        self.slots.get(index)?.as_ref().map(|slot| &slot.socket)
+    }
+
+    /// The address and socket registered under `token`.
+    pub(crate) fn by_token(&self, token: Token) -> Option<(SocketAddr, &UdpSocket)> {
+        let index = token.0.checked_sub(self.base)?.checked_sub(1)?;
+        let slot = self.slots.get(index)?.as_ref()?;
+        Some((slot.addr, &slot.socket))
+    }
+
+    /// Moves every socket from `from` to `to`, with tokens starting above `base` from now on.
+    pub(crate) fn rebase(&mut self, from: &Registry, to: &Registry, base: Token) -> io::Result<()> {
+        self.base = base.0;
+        for (index, slot) in self.slots.iter_mut().enumerate() {
+            if let Some(slot) = slot {
+                from.deregister(&mut slot.socket)?;
+                to.register(
+                    &mut slot.socket,
+                    token_for(base.0, index)?,
+                    Interest::READABLE,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The token of slot `index` above `base`, unless it would overflow.
+fn token_for(base: usize, index: usize) -> io::Result<Token> {
+    base.checked_add(1)
+        .and_then(|first| first.checked_add(index))
+        .map(Token)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "token range exhausted"))
+}
