@@ -1,6 +1,7 @@
 //! The driver: one endpoint, its sockets and a `mio::Poll`, run as a blocking loop or
 //! embedded in a caller's own poll loop.
 
+use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,11 +11,11 @@ use bytes::Bytes;
 use mio::event::Events;
 use mio::{Poll, Registry, Token, Waker};
 use sipvoice_core::Config;
-use sipvoice_core::endpoint::{Counts, Endpoint, Output, SocketRequest, Transmit};
+use sipvoice_core::endpoint::{Counts, Endpoint, Event, Output, SocketRequest};
 
 use crate::control::{Control, Handler};
 use crate::seed::os_seed;
-use crate::sockets::{Sockets, bind_sip, bind_udp};
+use crate::sockets::{Sockets, bind_sip, bind_udp, is_transient};
 use crate::stop::{Shared, StopHandle};
 
 /// How long a graceful stop waits for the endpoint to empty before giving up.
@@ -47,6 +48,8 @@ pub struct Driver {
     shared: Arc<Shared>,
     sip_addr: SocketAddr,
     recv_buf: Vec<u8>,
+    events: Events,
+    queue: VecDeque<Event>,
     deadline: Instant,
     stop_deadline: Option<Instant>,
     backlog: Vec<Token>,
@@ -88,6 +91,8 @@ impl Driver {
             shared,
             sip_addr,
             recv_buf: vec![0; RECV_BUFFER],
+            events: Events::with_capacity(EVENTS_CAPACITY),
+            queue: VecDeque::new(),
             deadline: now,
             stop_deadline: None,
             backlog: Vec::new(),
@@ -139,22 +144,78 @@ impl Driver {
     /// Errors only when the poll itself fails, or when the driver was moved into a
     /// caller's poll with [`Driver::register`].
     pub fn run(&mut self, handler: &mut impl Handler) -> io::Result<()> {
+        self.drive(handler, false, None)
+    }
+
+    /// The event-at-a-time style: runs the loop until the endpoint reports an event and
+    /// returns it, or returns `None` once `timeout` passed (`None` waits as long as it
+    /// takes) or the driver has finished ([`Driver::is_finished`]).
+    ///
+    /// Between events, command the endpoint with [`Driver::control`]:
+    ///
+    /// ```no_run
+    /// # fn demo(driver: &mut sipvoice_mio::Driver) -> std::io::Result<()> {
+    /// use sipvoice_core::endpoint::Event;
+    /// while let Some(event) = driver.next_event(None)? {
+    ///     if let Event::Audio { call, frame } = event {
+    ///         let _ = driver.control().send_audio(call, &frame.pcm);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
+        if let Some(event) = self.queue.pop_front() {
+            return Ok(Some(event));
+        }
+        let until = timeout.map(|timeout| Instant::now() + timeout);
+        let mut queue = std::mem::take(&mut self.queue);
+        let mut handler = |_: &mut Control<'_>, event: Event| queue.push_back(event);
+        let result = self.drive(&mut handler, true, until);
+        self.queue = queue;
+        result.map(|()| self.queue.pop_front())
+    }
+
+    /// The blocking loop on the driver's own poll: runs until the driver finishes, until
+    /// an iteration delivered an event (when `until_event`), or until `until`.
+    fn drive<H: Handler>(
+        &mut self,
+        handler: &mut H,
+        until_event: bool,
+        until: Option<Instant>,
+    ) -> io::Result<()> {
         let Some(mut poll) = self.poll.take() else {
             return Err(io::Error::other(
                 "the driver is registered with another poll; drive it with process()",
             ));
         };
-        let mut events = Events::with_capacity(EVENTS_CAPACITY);
+        let mut events = std::mem::replace(&mut self.events, Events::with_capacity(0));
+        let mut counter = Counting {
+            inner: handler,
+            delivered: false,
+        };
         let result = loop {
-            if !self.process(&events, handler) {
+            counter.delivered = false;
+            let running = self.process(&events, &mut counter);
+            events.clear();
+            if !running || (until_event && counter.delivered) {
                 break Ok(());
             }
-            match poll.poll(&mut events, self.next_timeout()) {
+            let mut wait = self.next_timeout();
+            if let Some(until) = until {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break Ok(());
+                }
+                wait = Some(wait.map_or(left, |wait| wait.min(left)));
+            }
+            match poll.poll(&mut events, wait) {
                 Ok(()) => {}
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => events.clear(),
                 Err(error) => break Err(error),
             }
         };
+        self.events = events;
         self.poll = Some(poll);
         result
     }
@@ -285,7 +346,7 @@ impl Driver {
     fn drain(&mut self, now: Instant, handler: &mut impl Handler) {
         for _ in 0..DRAIN_BUDGET {
             match self.endpoint.poll_output() {
-                Output::Transmit(transmit) => self.send(&transmit),
+                Output::Transmit(transmit) => self.sockets.send(&transmit),
                 Output::Event(event) => {
                     let mut ctl = Control::new(&mut self.endpoint, now, &self.shared);
                     handler.on_event(&mut ctl, event);
@@ -308,21 +369,6 @@ impl Driver {
         self.pending = true;
     }
 
-    /// Sends one datagram; failures are logged and the datagram dropped (UDP may lose it).
-    fn send(&self, transmit: &Transmit) {
-        let Some(socket) = self.sockets.by_addr(transmit.from) else {
-            tracing::debug!(from = %transmit.from, "no socket to send from; dropped");
-            return;
-        };
-        match socket.send_to(&transmit.data, transmit.to) {
-            Ok(_) => {}
-            Err(error) if is_transient(&error) || error.kind() == io::ErrorKind::WouldBlock => {
-                tracing::trace!(%error, to = %transmit.to, "datagram not sent");
-            }
-            Err(error) => tracing::debug!(%error, to = %transmit.to, "send failed"),
-        }
-    }
-
     /// Binds a media socket where the endpoint asked; true when it is open.
     fn bind_media(&mut self, addr: SocketAddr) -> bool {
         if addr == self.sip_addr {
@@ -343,15 +389,19 @@ impl Driver {
     }
 }
 
-/// Errors a UDP socket reports for earlier traffic (ICMP unreachable and the like): they
-/// say nothing about this datagram and must never hurt a call.
-fn is_transient(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::Interrupted
-    )
+/// A handler wrapper that notes whether any event was delivered.
+struct Counting<'h, H> {
+    inner: &'h mut H,
+    delivered: bool,
+}
+
+impl<H: Handler> Handler for Counting<'_, H> {
+    fn on_event(&mut self, ctl: &mut Control<'_>, event: Event) {
+        self.delivered = true;
+        self.inner.on_event(ctl, event);
+    }
+
+    fn on_tick(&mut self, ctl: &mut Control<'_>) {
+        self.inner.on_tick(ctl);
+    }
 }

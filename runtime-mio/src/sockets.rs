@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 
 use mio::net::UdpSocket;
 use mio::{Interest, Registry, Token};
+use sipvoice_core::endpoint::Transmit;
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// Receive buffer asked for on the SIP socket (best effort), to ride out bursts.
@@ -138,6 +139,21 @@ impl Sockets {
         Some((slot.addr, &slot.socket))
     }
 
+    /// Sends one datagram; failures are logged and the datagram dropped (UDP may lose it).
+    pub(crate) fn send(&self, transmit: &Transmit) {
+        let Some(socket) = self.by_addr(transmit.from) else {
+            tracing::debug!(from = %transmit.from, "no socket to send from; dropped");
+            return;
+        };
+        match socket.send_to(&transmit.data, transmit.to) {
+            Ok(_) => {}
+            Err(error) if is_transient(&error) || error.kind() == io::ErrorKind::WouldBlock => {
+                tracing::trace!(%error, to = %transmit.to, "datagram not sent");
+            }
+            Err(error) => tracing::debug!(%error, to = %transmit.to, "send failed"),
+        }
+    }
+
     /// Moves every socket from `from` to `to`, with tokens starting above `base` from now on.
     pub(crate) fn rebase(&mut self, from: &Registry, to: &Registry, base: Token) -> io::Result<()> {
         self.base = base.0;
@@ -153,6 +169,19 @@ impl Sockets {
         }
         Ok(())
     }
+}
+
+/// Errors a UDP socket reports for earlier traffic (ICMP unreachable and the like): they
+/// say nothing about this datagram and must never hurt a call.
+pub(crate) fn is_transient(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::Interrupted
+    )
 }
 
 /// The token of slot `index` above `base`, unless it would overflow.

@@ -250,3 +250,28 @@ fn a_stop_before_run_returns_at_once() {
     assert!(started.elapsed() < Duration::from_secs(6));
     assert!(!flag.load(Ordering::SeqCst));
 }
+
+#[test]
+fn next_event_times_out_and_ends_after_a_stop() {
+    let mut driver = Driver::bind(config(42800)).expect("bind");
+    let started = Instant::now();
+    let event = driver
+        .next_event(Some(Duration::from_millis(150)))
+        .expect("next_event");
+    let took = started.elapsed();
+    assert!(event.is_none());
+    assert!(
+        took >= Duration::from_millis(100),
+        "returned early: {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "did not time out: {took:?}");
+    assert!(!driver.is_finished());
+
+    driver.control().stop();
+    let event = driver
+        .next_event(Some(Duration::from_secs(10)))
+        .expect("next_event");
+    assert!(event.is_none());
+    assert!(driver.is_finished());
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
