@@ -191,3 +191,162 @@ fn token_for(base: usize, index: usize) -> io::Result<Token> {
         .map(Token)
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "token range exhausted"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use mio::{Events, Poll};
+    use std::time::{Duration, Instant};
+
+    fn loopback(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    /// Polls until `token` is readable (bounded in time).
+    fn wait_readable(poll: &mut Poll, token: Token) -> bool {
+        let mut events = Events::with_capacity(8);
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            if poll
+                .poll(&mut events, Some(Duration::from_millis(100)))
+                .is_err()
+            {
+                return false;
+            }
+            if events.iter().any(|event| event.token() == token) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn sockets_are_found_by_address_and_token_and_slots_are_reused() {
+        let poll = Poll::new().expect("poll");
+        let mut sockets = Sockets::new(Token(10));
+        let a = loopback(44010);
+        let b = loopback(44011);
+        sockets
+            .insert(poll.registry(), a, bind_udp(a, None).expect("bind a"))
+            .expect("insert a");
+        sockets
+            .insert(poll.registry(), b, bind_udp(b, None).expect("bind b"))
+            .expect("insert b");
+        assert_eq!(sockets.len(), 2);
+        assert_eq!(sockets.by_token(Token(11)).map(|(addr, _)| addr), Some(a));
+        assert_eq!(sockets.by_token(Token(12)).map(|(addr, _)| addr), Some(b));
+        assert!(sockets.by_token(Token(10)).is_none());
+        assert!(sockets.owns(Token(10)) && sockets.owns(Token(12)));
+        assert!(!sockets.owns(Token(9)) && !sockets.owns(Token(13)));
+
+        assert!(sockets.remove(poll.registry(), a));
+        assert!(!sockets.remove(poll.registry(), a));
+        assert!(sockets.by_addr(a).is_none());
+        // The port is free again and the slot is reused.
+        let c = a;
+        sockets
+            .insert(poll.registry(), c, bind_udp(c, None).expect("rebind a"))
+            .expect("insert c");
+        assert_eq!(sockets.by_token(Token(11)).map(|(addr, _)| addr), Some(c));
+    }
+
+    #[test]
+    fn a_taken_port_is_refused() {
+        let addr = loopback(44020);
+        let _first = bind_udp(addr, None).expect("bind");
+        let error = bind_udp(addr, None).expect_err("taken");
+        assert_eq!(error.kind(), io::ErrorKind::AddrInUse);
+        let error = bind_sip(addr).expect_err("taken");
+        assert!(error.to_string().contains("127.0.0.1:44020"));
+    }
+
+    #[test]
+    fn transmits_leave_from_the_named_socket_and_icmp_errors_are_transient() {
+        let mut poll = Poll::new().expect("poll");
+        let mut sockets = Sockets::new(Token(0));
+        let a = loopback(44030);
+        let b = loopback(44032);
+        for addr in [a, b] {
+            sockets
+                .insert(poll.registry(), addr, bind_udp(addr, None).expect("bind"))
+                .expect("insert");
+        }
+        sockets.send(&Transmit {
+            from: a,
+            to: b,
+            data: Bytes::from_static(b"hello"),
+        });
+        assert!(wait_readable(&mut poll, Token(2)));
+        let mut buf = [0u8; 16];
+        let (_, socket) = sockets.by_token(Token(2)).expect("b");
+        let (len, from) = socket.recv_from(&mut buf).expect("datagram");
+        assert_eq!((&buf[..len], from), (&b"hello"[..], a));
+
+        // A datagram to a closed port: whatever the next receive reports (nothing on an
+        // unconnected Linux socket, ECONNREFUSED or ECONNRESET elsewhere) is not fatal.
+        let closed = loopback(44034);
+        sockets.send(&Transmit {
+            from: a,
+            to: closed,
+            data: Bytes::from_static(b"nobody"),
+        });
+        let (_, socket) = sockets.by_token(Token(1)).expect("a");
+        let until = Instant::now() + Duration::from_millis(100);
+        let error = loop {
+            match socket.recv_from(&mut buf) {
+                Err(error)
+                    if error.kind() == io::ErrorKind::WouldBlock && Instant::now() < until =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(error) => break error,
+                Ok(_) => panic!("unexpected datagram"),
+            }
+        };
+        assert!(
+            error.kind() == io::ErrorKind::WouldBlock || is_transient(&error),
+            "{error:?}"
+        );
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::ConnectionReset,
+        ] {
+            assert!(is_transient(&io::Error::from(kind)));
+        }
+        assert!(!is_transient(&io::Error::from(
+            io::ErrorKind::PermissionDenied
+        )));
+        // Unknown source sockets are a silent drop, not a panic.
+        sockets.send(&Transmit {
+            from: loopback(44036),
+            to: b,
+            data: Bytes::from_static(b"x"),
+        });
+    }
+
+    #[test]
+    fn rebasing_moves_sockets_to_another_registry() {
+        let first = Poll::new().expect("poll");
+        let mut second = Poll::new().expect("poll");
+        let mut sockets = Sockets::new(Token(0));
+        let a = loopback(44040);
+        sockets
+            .insert(first.registry(), a, bind_udp(a, None).expect("bind"))
+            .expect("insert");
+        sockets
+            .rebase(first.registry(), second.registry(), Token(500))
+            .expect("rebase");
+        assert!(sockets.by_token(Token(501)).is_some());
+        assert_eq!(sockets.waker_token(), Token(500));
+        let sender = std::net::UdpSocket::bind(loopback(0)).expect("sender");
+        sender.send_to(b"ping", a).expect("send");
+        assert!(wait_readable(&mut second, Token(501)));
+        let too_high = Sockets::new(Token(usize::MAX)).insert(
+            second.registry(),
+            loopback(44042),
+            bind_udp(loopback(44042), None).expect("bind"),
+        );
+        assert!(too_high.is_err());
+    }
+}
