@@ -287,8 +287,9 @@ impl Driver {
         ready.sort_unstable();
         ready.dedup();
         for token in ready {
-            self.read_socket(token, now, handler);
+            self.read_socket(token, handler);
         }
+        let now = Instant::now();
         if now >= self.deadline {
             self.endpoint.handle_timeout(now);
             self.drain(now, handler);
@@ -317,8 +318,9 @@ impl Driver {
         !self.finished
     }
 
-    /// Reads the socket under `token` until it would block (or its budget is spent).
-    fn read_socket(&mut self, token: Token, now: Instant, handler: &mut impl Handler) {
+    /// Reads the socket under `token` until it would block (or its budget is spent); each
+    /// datagram is stamped with the time it was read.
+    fn read_socket(&mut self, token: Token, handler: &mut impl Handler) {
         for _ in 0..READ_BUDGET {
             let Some((local, socket)) = self.sockets.by_token(token) else {
                 return;
@@ -326,6 +328,7 @@ impl Driver {
             match socket.recv_from(&mut self.recv_buf) {
                 Ok((len, remote)) => {
                     let data = Bytes::copy_from_slice(self.recv_buf.get(..len).unwrap_or(&[]));
+                    let now = Instant::now();
                     self.endpoint.handle_datagram(now, local, remote, data);
                     self.drain(now, handler);
                 }
