@@ -275,3 +275,40 @@ fn next_event_times_out_and_ends_after_a_stop() {
     assert!(driver.is_finished());
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn a_lent_waker_lets_a_stop_interrupt_the_callers_poll() {
+    let mut driver = Driver::bind(config(42900)).expect("bind");
+    let mut poll = Poll::new().expect("poll");
+    driver
+        .register(poll.registry(), Token(50))
+        .expect("register driver");
+    let waker = Arc::new(mio::Waker::new(poll.registry(), Token(1)).expect("waker"));
+    driver.set_stop_waker(waker);
+    let stop = driver.stop_handle();
+    let mut recorder = Recorder::default();
+    let mut events = Events::with_capacity(8);
+    // Settle: the first iteration drains what binding produced.
+    assert!(driver.process(&events, &mut recorder));
+    let stopper = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(100));
+        stop.stop();
+    });
+    let started = Instant::now();
+    let mut woken = false;
+    let mut iterations = 0;
+    while driver.process(&events, &mut recorder) {
+        iterations += 1;
+        assert!(iterations < 1000, "the loop spins");
+        // Without the waker this would block for the endpoint's whole deadline.
+        let timeout = driver
+            .next_timeout()
+            .map(|t| t.min(Duration::from_secs(20)));
+        poll.poll(&mut events, timeout).expect("poll");
+        woken |= events.iter().any(|event| event.token() == Token(1));
+    }
+    stopper.join().expect("stopper");
+    assert!(woken);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(driver.is_finished());
+}
