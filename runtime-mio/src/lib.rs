@@ -35,8 +35,8 @@
 //! let mut config = Config::default();
 //! config.local_sip_addr = "127.0.0.1:0".parse().unwrap(); // port 0: any free port
 //! config.local_rtp_ip = "127.0.0.1".parse().unwrap();
-//! config.rtp_port_start = 41000;
-//! config.rtp_port_end = 41100;
+//! config.rtp_port_start = 23600;
+//! config.rtp_port_end = 23640;
 //! let mut driver = Driver::bind(config)?;
 //! println!("SIP on {}", driver.local_sip_addr());
 //!
@@ -71,8 +71,8 @@
 //! let mut config = Config::default();
 //! config.local_sip_addr = "127.0.0.1:0".parse().unwrap();
 //! config.local_rtp_ip = "127.0.0.1".parse().unwrap();
-//! config.rtp_port_start = 41200;
-//! config.rtp_port_end = 41300;
+//! config.rtp_port_start = 23680;
+//! config.rtp_port_end = 23720;
 //! let mut driver = Driver::bind(config)?;
 //!
 //! let mut poll = Poll::new()?;

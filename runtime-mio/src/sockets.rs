@@ -203,6 +203,12 @@ mod tests {
         SocketAddr::from(([127, 0, 0, 1], port))
     }
 
+    /// A socket on a free loopback port, with its address.
+    fn ephemeral() -> (SocketAddr, UdpSocket) {
+        let socket = bind_udp(loopback(0), None).expect("bind");
+        (socket.local_addr().expect("address"), socket)
+    }
+
     /// Polls until `token` is readable (bounded in time).
     fn wait_readable(poll: &mut Poll, token: Token) -> bool {
         let mut events = Events::with_capacity(8);
@@ -225,13 +231,13 @@ mod tests {
     fn sockets_are_found_by_address_and_token_and_slots_are_reused() {
         let poll = Poll::new().expect("poll");
         let mut sockets = Sockets::new(Token(10));
-        let a = loopback(44010);
-        let b = loopback(44011);
+        let (a, socket_a) = ephemeral();
+        let (b, socket_b) = ephemeral();
         sockets
-            .insert(poll.registry(), a, bind_udp(a, None).expect("bind a"))
+            .insert(poll.registry(), a, socket_a)
             .expect("insert a");
         sockets
-            .insert(poll.registry(), b, bind_udp(b, None).expect("bind b"))
+            .insert(poll.registry(), b, socket_b)
             .expect("insert b");
         assert_eq!(sockets.len(), 2);
         assert_eq!(sockets.by_token(Token(11)).map(|(addr, _)| addr), Some(a));
@@ -253,23 +259,22 @@ mod tests {
 
     #[test]
     fn a_taken_port_is_refused() {
-        let addr = loopback(44020);
-        let _first = bind_udp(addr, None).expect("bind");
+        let (addr, _first) = ephemeral();
         let error = bind_udp(addr, None).expect_err("taken");
         assert_eq!(error.kind(), io::ErrorKind::AddrInUse);
         let error = bind_sip(addr).expect_err("taken");
-        assert!(error.to_string().contains("127.0.0.1:44020"));
+        assert!(error.to_string().contains(&addr.to_string()));
     }
 
     #[test]
     fn transmits_leave_from_the_named_socket_and_icmp_errors_are_transient() {
         let mut poll = Poll::new().expect("poll");
         let mut sockets = Sockets::new(Token(0));
-        let a = loopback(44030);
-        let b = loopback(44032);
-        for addr in [a, b] {
+        let (a, socket_a) = ephemeral();
+        let (b, socket_b) = ephemeral();
+        for (addr, socket) in [(a, socket_a), (b, socket_b)] {
             sockets
-                .insert(poll.registry(), addr, bind_udp(addr, None).expect("bind"))
+                .insert(poll.registry(), addr, socket)
                 .expect("insert");
         }
         sockets.send(&Transmit {
@@ -285,7 +290,7 @@ mod tests {
 
         // A datagram to a closed port: whatever the next receive reports (nothing on an
         // unconnected Linux socket, ECONNREFUSED or ECONNRESET elsewhere) is not fatal.
-        let closed = loopback(44034);
+        let closed = ephemeral().0; // dropped at once: nobody listens there
         sockets.send(&Transmit {
             from: a,
             to: closed,
@@ -319,7 +324,7 @@ mod tests {
         )));
         // Unknown source sockets are a silent drop, not a panic.
         sockets.send(&Transmit {
-            from: loopback(44036),
+            from: loopback(9),
             to: b,
             data: Bytes::from_static(b"x"),
         });
@@ -330,9 +335,9 @@ mod tests {
         let first = Poll::new().expect("poll");
         let mut second = Poll::new().expect("poll");
         let mut sockets = Sockets::new(Token(0));
-        let a = loopback(44040);
+        let (a, socket_a) = ephemeral();
         sockets
-            .insert(first.registry(), a, bind_udp(a, None).expect("bind"))
+            .insert(first.registry(), a, socket_a)
             .expect("insert");
         sockets
             .rebase(first.registry(), second.registry(), Token(500))
@@ -342,11 +347,8 @@ mod tests {
         let sender = std::net::UdpSocket::bind(loopback(0)).expect("sender");
         sender.send_to(b"ping", a).expect("send");
         assert!(wait_readable(&mut second, Token(501)));
-        let too_high = Sockets::new(Token(usize::MAX)).insert(
-            second.registry(),
-            loopback(44042),
-            bind_udp(loopback(44042), None).expect("bind"),
-        );
+        let (c, socket_c) = ephemeral();
+        let too_high = Sockets::new(Token(usize::MAX)).insert(second.registry(), c, socket_c);
         assert!(too_high.is_err());
     }
 }

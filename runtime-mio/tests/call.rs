@@ -139,13 +139,13 @@ fn run_peer(peer: &mut RawPeer) -> PeerReport {
 
 #[test]
 fn inbound_call_is_answered_echoed_and_torn_down() {
-    let mut driver = Driver::bind(config(43000)).expect("bind");
+    let mut driver = Driver::bind(config(23400)).expect("bind");
     let server = driver.local_sip_addr();
     let stop = driver.stop_handle();
     let peer_done = Arc::new(AtomicBool::new(false));
     let done = Arc::clone(&peer_done);
     let peer_thread = thread::spawn(move || {
-        let mut peer = RawPeer::new(server, 43400, "mio-call-1@127.0.0.1");
+        let mut peer = RawPeer::new(server, "mio-call-1@127.0.0.1");
         let report = run_peer(&mut peer);
         done.store(true, Ordering::SeqCst);
         // Safety net: the handler stops the loop once the endpoint is empty; this bounds
@@ -195,7 +195,7 @@ fn inbound_call_is_answered_echoed_and_torn_down() {
     );
     assert!(
         ok.sdp_rtp_addr()
-            .is_some_and(|a| (43000..=43020).contains(&a.port()))
+            .is_some_and(|a| (23400..=23420).contains(&a.port()))
     );
     assert_eq!(report.bye_status, Some(200));
 

@@ -95,10 +95,10 @@ impl Message {
 }
 
 impl RawPeer {
-    /// Binds both sockets on loopback (ephemeral SIP port, `rtp_port` for media).
-    pub(crate) fn new(server: SocketAddr, rtp_port: u16, call_id: &str) -> RawPeer {
+    /// Binds both sockets on free loopback ports.
+    pub(crate) fn new(server: SocketAddr, call_id: &str) -> RawPeer {
         let sip = UdpSocket::bind("127.0.0.1:0").expect("peer SIP socket");
-        let rtp = UdpSocket::bind(("127.0.0.1", rtp_port)).expect("peer RTP socket");
+        let rtp = UdpSocket::bind("127.0.0.1:0").expect("peer RTP socket");
         RawPeer {
             sip,
             rtp,
