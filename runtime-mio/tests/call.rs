@@ -1,4 +1,5 @@
-//! A real inbound call through the driver, from a raw UDP SIP peer on loopback.
+//! Real inbound calls through the driver, from a raw UDP SIP peer on loopback, in each of
+//! the driver's three styles (blocking `run`, embedded `process`, `next_event`).
 
 mod common;
 
@@ -8,10 +9,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Message, RawPeer, rtp_packet};
+use mio::{Events, Poll, Token};
 use sipvoice_core::Config;
 use sipvoice_core::codec::Codec;
 use sipvoice_core::endpoint::{EndReason, Event};
-use sipvoice_mio::{Control, Driver, Handler};
+use sipvoice_mio::{Control, Driver, Handler, StopHandle};
 
 /// Echoes audio, records call events, and stops the loop once the endpoint is empty
 /// after the call ended.
@@ -68,9 +70,27 @@ struct PeerReport {
     rtp_echoed: usize,
     rtp_identical: usize,
     bye_status: Option<u16>,
+    bye_received: bool,
 }
 
-fn run_peer(peer: &mut RawPeer) -> PeerReport {
+/// Who ends the call.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Ending {
+    /// The peer sends BYE.
+    PeerBye,
+    /// The application stops the driver, which hangs up with BYE.
+    Stop,
+}
+
+/// How the test drives the driver.
+#[derive(Clone, Copy, Debug)]
+enum Style {
+    Run,
+    Embedded,
+    NextEvent,
+}
+
+fn run_peer(peer: &mut RawPeer, ending: Ending, stop: &StopHandle) -> PeerReport {
     let mut report = PeerReport::default();
     let mut seen = Vec::new();
     peer.invite();
@@ -127,30 +147,78 @@ fn run_peer(peer: &mut RawPeer) -> PeerReport {
         count(peer, &mut report);
     }
 
-    peer.in_dialog("BYE", 2, &target, &to_tag);
     let deadline = Instant::now() + Duration::from_secs(5);
-    report.bye_status = peer
-        .wait_for(deadline, &mut Vec::new(), |m| {
-            m.cseq_method() == Some("BYE")
-        })
-        .and_then(|m| m.status());
+    match ending {
+        Ending::PeerBye => {
+            peer.in_dialog("BYE", 2, &target, &to_tag);
+            report.bye_status = peer
+                .wait_for(deadline, &mut Vec::new(), |m| {
+                    m.cseq_method() == Some("BYE")
+                })
+                .and_then(|m| m.status());
+        }
+        Ending::Stop => {
+            stop.stop();
+            let bye = peer.wait_for(deadline, &mut Vec::new(), |m| {
+                m.start_line.starts_with("BYE ")
+            });
+            if let Some(bye) = bye {
+                report.bye_received = true;
+                peer.answer_ok(&bye);
+            }
+        }
+    }
     report
 }
 
-#[test]
-fn inbound_call_is_answered_echoed_and_torn_down() {
-    let mut driver = Driver::bind(config(23400)).expect("bind");
+/// Drives `driver` in `style` until it stops (bounded in time).
+fn drive(driver: &mut Driver, handler: &mut EchoRecorder, style: Style) {
+    let until = Instant::now() + Duration::from_secs(30);
+    match style {
+        Style::Run => driver.run(handler).expect("run"),
+        Style::Embedded => {
+            let mut poll = Poll::new().expect("poll");
+            driver
+                .register(poll.registry(), Token(16))
+                .expect("register");
+            let waker = mio::Waker::new(poll.registry(), Token(1)).expect("waker");
+            driver.set_stop_waker(Arc::new(waker));
+            let mut events = Events::with_capacity(64);
+            while driver.process(&events, handler) {
+                assert!(Instant::now() < until, "the embedded loop did not end");
+                poll.poll(&mut events, driver.next_timeout()).expect("poll");
+            }
+        }
+        Style::NextEvent => {
+            while !driver.is_finished() {
+                assert!(Instant::now() < until, "the event loop did not end");
+                let event = driver
+                    .next_event(Some(Duration::from_millis(100)))
+                    .expect("next_event");
+                if let Some(event) = event {
+                    handler.on_event(&mut driver.control(), event);
+                }
+                handler.on_tick(&mut driver.control());
+            }
+        }
+    }
+}
+
+/// One inbound call from a raw peer: answered, audio echoed, ended as `ending` says.
+fn inbound_call(style: Style, ending: Ending, rtp_start: u16) {
+    let mut driver = Driver::bind(config(rtp_start)).expect("bind");
     let server = driver.local_sip_addr();
     let stop = driver.stop_handle();
     let peer_done = Arc::new(AtomicBool::new(false));
     let done = Arc::clone(&peer_done);
     let peer_thread = thread::spawn(move || {
-        let mut peer = RawPeer::new(server, "mio-call-1@127.0.0.1");
-        let report = run_peer(&mut peer);
+        let mut peer = RawPeer::new(server, &format!("mio-call-{rtp_start}@127.0.0.1"));
+        let report = run_peer(&mut peer, ending, &stop);
         done.store(true, Ordering::SeqCst);
         // Safety net: the handler stops the loop once the endpoint is empty; this bounds
         // the test if it never becomes empty.
-        let grace = if report.bye_status.is_some() { 15 } else { 0 };
+        let ended = report.bye_status.is_some() || report.bye_received;
+        let grace = if ended { 15 } else { 0 };
         let until = Instant::now() + Duration::from_secs(grace);
         while Instant::now() < until && !stop.is_stopping() {
             thread::sleep(Duration::from_millis(50));
@@ -160,15 +228,14 @@ fn inbound_call_is_answered_echoed_and_torn_down() {
     });
     let mut handler = EchoRecorder::default();
     let started = Instant::now();
-    driver.run(&mut handler).expect("run");
+    drive(&mut driver, &mut handler, style);
     let report = peer_thread.join().expect("peer thread");
     eprintln!(
-        "provisional {:?}, echoed {} ({} identical), frames {}, bye {:?}, took {:?}",
+        "{style:?}/{ending:?}: provisional {:?}, echoed {} ({} identical), frames {}, took {:?}",
         report.provisional,
         report.rtp_echoed,
         report.rtp_identical,
         handler.frames,
-        report.bye_status,
         started.elapsed()
     );
     assert!(peer_done.load(Ordering::SeqCst));
@@ -193,13 +260,14 @@ fn inbound_call_is_answered_echoed_and_torn_down() {
             .iter()
             .all(|s| (100..200).contains(s) || *s == 200)
     );
-    assert!(
-        ok.sdp_rtp_addr()
-            .is_some_and(|a| (23400..=23420).contains(&a.port()))
-    );
-    assert_eq!(report.bye_status, Some(200));
+    let range = rtp_start..=rtp_start + 20;
+    assert!(ok.sdp_rtp_addr().is_some_and(|a| range.contains(&a.port())));
+    match ending {
+        Ending::PeerBye => assert_eq!(report.bye_status, Some(200)),
+        Ending::Stop => assert!(report.bye_received, "no BYE on stop"),
+    }
 
-    // Media: audio reached the handler and came back as PCMU.
+    // Media: audio reached the handler and came back byte for byte as PCMU.
     assert!(handler.frames >= 5, "frames: {}", handler.frames);
     assert_eq!(handler.echo_errors, 0);
     assert!(report.rtp_echoed >= 5, "echoed: {}", report.rtp_echoed);
@@ -213,20 +281,44 @@ fn inbound_call_is_answered_echoed_and_torn_down() {
     assert_eq!(handler.started.len(), 1);
     match &handler.started[0] {
         Event::CallStarted { info, .. } => {
-            assert_eq!(info.sip_call_id, "mio-call-1@127.0.0.1");
+            assert_eq!(info.sip_call_id, format!("mio-call-{rtp_start}@127.0.0.1"));
             assert_eq!(info.codec, Some(Codec::Pcmu));
             assert_eq!(info.sample_rate, 8000);
         }
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(handler.ended.len(), 1);
-    match &handler.ended[0] {
-        Event::CallEnded { reason, stats, .. } => {
+    match (&handler.ended[0], ending) {
+        (Event::CallEnded { reason, stats, .. }, Ending::PeerBye) => {
             assert!(matches!(reason, EndReason::Bye { .. }), "{reason:?}");
             assert!(stats.packets_received >= 5);
         }
-        other => panic!("unexpected {other:?}"),
+        (Event::CallEnded { reason, .. }, Ending::Stop) => {
+            assert_eq!(*reason, EndReason::Shutdown);
+        }
+        (other, _) => panic!("unexpected {other:?}"),
     }
+    assert!(driver.is_finished());
     assert!(driver.counts().is_empty(), "{:?}", driver.counts());
     assert_eq!(driver.socket_count(), 1, "media sockets left open");
+}
+
+#[test]
+fn inbound_call_through_run() {
+    inbound_call(Style::Run, Ending::PeerBye, 23400);
+}
+
+#[test]
+fn inbound_call_embedded_in_a_callers_poll() {
+    inbound_call(Style::Embedded, Ending::PeerBye, 23440);
+}
+
+#[test]
+fn inbound_call_event_at_a_time() {
+    inbound_call(Style::NextEvent, Ending::PeerBye, 23480);
+}
+
+#[test]
+fn stop_hangs_up_a_live_call_with_bye() {
+    inbound_call(Style::Run, Ending::Stop, 23520);
 }

@@ -173,6 +173,21 @@ impl RawPeer {
         self.send(&text);
     }
 
+    /// Answers a request with `200 OK`, echoing its Via, From, To, Call-ID and CSeq.
+    pub(crate) fn answer_ok(&self, request: &Message) {
+        let mut text = String::from("SIP/2.0 200 OK\r\n");
+        for (name, value) in &request.headers {
+            let echoed = ["Via", "v", "From", "f", "To", "t", "Call-ID", "i", "CSeq"]
+                .iter()
+                .any(|wanted| name.eq_ignore_ascii_case(wanted));
+            if echoed {
+                text.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+        text.push_str("Content-Length: 0\r\n\r\n");
+        self.send(&text);
+    }
+
     /// Waits (at most until `deadline`) for a SIP message that `wanted` accepts; the
     /// others are collected into `seen`.
     pub(crate) fn wait_for(
