@@ -43,11 +43,14 @@ impl Handler for Echo {
                 stats,
                 ..
             } => println!(
-                "call {} ended: {} ({} packets in, {} out)",
+                "call {} ended: {} (packets in {}, out {}, lost {}, late {}, rejected {})",
                 info.session_id,
                 reason.as_str(),
                 stats.packets_received,
-                stats.packets_sent
+                stats.packets_sent,
+                stats.packets_lost,
+                stats.packets_late,
+                stats.packets_rejected
             ),
             Event::CallRejected { status, reason, .. } => println!("rejected: {status} {reason}"),
             _ => {}
