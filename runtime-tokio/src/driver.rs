@@ -24,6 +24,8 @@ use crate::sockets::{Recv, Sockets};
 const RECV_BUFFER: usize = 65_535;
 /// Datagrams read from one socket before the others get their turn.
 const RECV_BUDGET: usize = 64;
+/// Queued commands handled in one go before sockets and timers get their turn.
+const COMMAND_BUDGET: usize = 64;
 /// Outputs drained after one input before the driver yields (a runaway guard).
 const MAX_OUTPUTS: usize = 1 << 20;
 
@@ -106,12 +108,12 @@ impl Driver {
                 deadline = deadline.min(limit);
             }
             sleep.as_mut().reset(deadline.into());
+            let mut fired = false;
             tokio::select! {
-                biased;
                 command = self.queues.commands_rx.recv() => {
                     self.now = now();
                     match command {
-                        Some(command) => self.command(command),
+                        Some(command) => self.commands(command),
                         None => self.stop_requested = true,
                     }
                 }
@@ -122,9 +124,14 @@ impl Driver {
                 () = &mut sleep => {
                     self.now = now();
                     self.endpoint.handle_timeout(self.now);
+                    fired = true;
                 }
             }
             deadline = self.drain();
+            if fired && deadline <= self.now {
+                // The endpoint asked again for a time that has passed: do not spin on it.
+                deadline = self.now + Duration::from_millis(1);
+            }
         }
         tracing::info!(sockets = self.sockets.len(), "endpoint stopped");
         for waiter in self.waiters.drain(..) {
@@ -185,6 +192,19 @@ impl Driver {
         }
         tracing::warn!("endpoint output did not settle");
         self.now + Duration::from_millis(1)
+    }
+
+    /// Handles one command and whatever else is already queued (bounded), draining the
+    /// endpoint after each.
+    fn commands(&mut self, first: Command) {
+        self.command(first);
+        for _ in 0..COMMAND_BUDGET {
+            let _ = self.drain();
+            match self.queues.commands_rx.try_recv() {
+                Ok(command) => self.command(command),
+                Err(_) => break,
+            }
+        }
     }
 
     fn command(&mut self, command: Command) {

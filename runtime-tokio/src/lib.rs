@@ -49,7 +49,7 @@ pub use server::{Incoming, MetricsSnapshot, Server};
 
 pub use sipvoice_core::codec::Codec;
 pub use sipvoice_core::endpoint::{
-    AudioFrame, CallDirection, CallId, CallInfo, Counts, DialRequest, EndReason, Event,
+    AudioFrame, CallDirection, CallId, CallInfo, Counts, DialRequest, EndReason, Event, EventLines,
 };
 pub use sipvoice_core::session::CallStats;
 pub use sipvoice_core::{AnswerPolicy, Config, PT_G722, PT_PCMA, PT_PCMU};
