@@ -24,6 +24,8 @@ use crate::sockets::{Recv, Sockets};
 const RECV_BUFFER: usize = 65_535;
 /// Datagrams read from one socket before the others get their turn.
 const RECV_BUDGET: usize = 64;
+/// How long a stopping driver waits for transactions once every call is gone.
+const SHUTDOWN_LINGER: Duration = Duration::from_secs(1);
 /// Queued commands handled in one go before sockets and timers get their turn.
 const COMMAND_BUDGET: usize = 64;
 /// Outputs drained after one input before the driver yields (a runaway guard).
@@ -55,6 +57,7 @@ pub(crate) struct Driver {
     now: Instant,
     stop_requested: bool,
     stopping: Option<Instant>,
+    linger: Option<Instant>,
     grace: Duration,
     waiters: Vec<Reply<()>>,
 }
@@ -82,6 +85,7 @@ impl Driver {
             now: now(),
             stop_requested: false,
             stopping: None,
+            linger: None,
             grace,
             waiters: Vec::new(),
         }
@@ -98,11 +102,24 @@ impl Driver {
                 deadline = self.drain();
             }
             if let Some(limit) = self.stopping {
-                if self.endpoint.counts().is_empty() {
+                let counts = self.endpoint.counts();
+                if counts.is_empty() {
                     break;
                 }
+                let limit = if counts.calls == 0 && counts.dialogs == 0 && counts.ports == 0 {
+                    // Only finished transactions (absorbing retransmissions) and nonces are
+                    // left: give the last BYE a moment to be answered, then go.
+                    let linger = *self.linger.get_or_insert(self.now + SHUTDOWN_LINGER);
+                    linger.min(limit)
+                } else {
+                    limit
+                };
                 if self.now >= limit {
-                    tracing::warn!(counts = ?self.endpoint.counts(), "shutdown grace over");
+                    if counts.calls > 0 {
+                        tracing::warn!(?counts, "shutdown grace over with calls left");
+                    } else {
+                        tracing::debug!(?counts, "stopping with finished transactions left");
+                    }
                     break;
                 }
                 deadline = deadline.min(limit);
