@@ -148,6 +148,19 @@ impl Builder {
         self
     }
 
+    /// Replaces the digest user table (`auth_users`: user name → password).
+    pub fn auth_users<U, P>(mut self, users: impl IntoIterator<Item = (U, P)>) -> Self
+    where
+        U: Into<String>,
+        P: Into<String>,
+    {
+        self.config.auth_users = users
+            .into_iter()
+            .map(|(u, p)| (u.into(), Password::new(p)))
+            .collect();
+        self
+    }
+
     /// Digest realm (`auth_realm`).
     pub fn auth_realm(mut self, realm: impl Into<String>) -> Self {
         self.config.auth_realm = realm.into();
@@ -175,6 +188,24 @@ impl Builder {
     /// Time between 180 Ringing and 200 OK for auto-accepted calls.
     pub fn answer_delay(mut self, delay: Duration) -> Self {
         self.config.answer_delay = delay;
+        self
+    }
+
+    /// Packetisation time of our audio in ms (default 20).
+    pub fn ptime_ms(mut self, ms: u32) -> Self {
+        self.config.ptime_ms = ms;
+        self
+    }
+
+    /// Follow the caller's real RTP source once it passes checks (default off).
+    pub fn symmetric_rtp(mut self, on: bool) -> Self {
+        self.config.symmetric_rtp = on;
+        self
+    }
+
+    /// Seeds the endpoint's RNG (tests); 0, the default, draws a seed from the OS.
+    pub fn rng_seed(mut self, seed: u64) -> Self {
+        self.config.rng_seed = seed;
         self
     }
 

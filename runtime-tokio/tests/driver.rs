@@ -70,3 +70,47 @@ async fn shutdown_stops_the_driver_and_handles_report_it() {
     assert!(matches!(server.counts().await, Err(Error::Stopped)));
     assert!(server.accept().await.is_none());
 }
+
+#[test]
+fn builder_defaults_follow_the_seed_and_setters_apply() {
+    let b = Server::builder();
+    let c = b.config();
+    assert_eq!(c.local_sip_addr.to_string(), "0.0.0.0:5060");
+    assert_eq!(c.local_rtp_ip.to_string(), "0.0.0.0");
+    assert_eq!(c.advertised_ip, None);
+    assert_eq!((c.rtp_port_start, c.rtp_port_end), (10000, 20000));
+    assert_eq!(
+        c.supported_codecs,
+        vec![
+            sipvoice_tokio::PT_G722,
+            sipvoice_tokio::PT_PCMU,
+            sipvoice_tokio::PT_PCMA
+        ]
+    );
+    assert_eq!(c.dtmf_payload_type, 101);
+    assert_eq!(c.user_agent, None);
+    assert_eq!(c.server_name, "-");
+    assert_eq!((c.jitter_capacity, c.jitter_prefetch), (32, 0));
+    assert!(c.skip_audio_gaps);
+    assert_eq!(c.rtp_inactivity_timeout, Duration::from_secs(30));
+    assert!(c.auth_users.is_empty());
+    let b = b
+        .auth_users([("alice", "a"), ("bob", "b")])
+        .auth_user("carol", "c")
+        .supported_codecs([sipvoice_tokio::PT_PCMA])
+        .skip_audio_gaps(false)
+        .rtp_inactivity_timeout(Duration::ZERO)
+        .user_agent(Some("ua/1".into()))
+        .server_name("bot")
+        .max_sessions(3)
+        .answer_policy(sipvoice_tokio::AnswerPolicy::Ask);
+    let c = b.config();
+    assert_eq!(c.auth_users.len(), 3);
+    assert_eq!(c.supported_codecs, vec![8]);
+    assert!(!c.skip_audio_gaps);
+    assert!(c.rtp_inactivity_timeout.is_zero());
+    assert_eq!(c.user_agent.as_deref(), Some("ua/1"));
+    assert_eq!(c.server_name, "bot");
+    assert_eq!(c.max_sessions, 3);
+    assert_eq!(c.answer_policy, sipvoice_tokio::AnswerPolicy::Ask);
+}
