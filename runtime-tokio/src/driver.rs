@@ -169,6 +169,7 @@ impl Driver {
         for _ in 0..RECV_BUDGET {
             match self.sockets.try_recv(key, &mut self.buf) {
                 Recv::Datagram(len, from) => {
+                    tracing::trace!(%key, %from, len, "received");
                     self.metrics
                         .packets_received
                         .fetch_add(1, Ordering::Relaxed);
@@ -188,6 +189,7 @@ impl Driver {
         for _ in 0..MAX_OUTPUTS {
             match self.endpoint.poll_output() {
                 Output::Transmit(t) => {
+                    tracing::trace!(from = %t.from, to = %t.to, len = t.data.len(), "send");
                     if self.sockets.send(t.from, t.to, &t.data) {
                         self.metrics.packets_sent.fetch_add(1, Ordering::Relaxed);
                     }

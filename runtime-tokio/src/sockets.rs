@@ -163,10 +163,13 @@ impl Sockets {
         Recv::Empty
     }
 
-    /// Sends a datagram from the socket under `from`; a full buffer or an error drops it.
+    /// Sends a datagram from the socket under `from` at once; a full buffer or an error
+    /// (such as a port-unreachable report of an earlier datagram) drops it.
     pub(crate) fn send(&self, from: SocketAddr, to: SocketAddr, data: &[u8]) -> bool {
         match self.entries.get(&from) {
-            Some(entry) => match entry.socket.try_send_to(data, to) {
+            // A direct non-blocking send: tokio's readiness tracking would refuse the
+            // first send on a fresh socket until the reactor has seen it writable.
+            Some(entry) => match socket2::SockRef::from(&entry.socket).send_to(data, &to.into()) {
                 Ok(_) => true,
                 Err(e) => {
                     tracing::trace!(%from, %to, error = %e, "send failed");

@@ -29,8 +29,9 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> Option<i32> {
     None
 }
 
-/// Starts `sipvoice serve` with `args` and waits until it reports ready on stderr.
-fn start_serve(args: &[&str]) -> Child {
+/// Starts `sipvoice serve` with `args` and waits until it reports ready on stderr;
+/// returns the child and the SIP address it reported.
+fn start_serve(args: &[&str]) -> (Child, String) {
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(args)
@@ -43,15 +44,23 @@ fn start_serve(args: &[&str]) -> Child {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if line.contains("serve ready") {
-                let _ = tx.send(());
+                let addr = line
+                    .rsplit("sip=")
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                let _ = tx.send(addr);
             }
         }
     });
-    if rx.recv_timeout(Duration::from_secs(10)).is_err() {
-        let _ = child.kill();
-        panic!("serve did not become ready");
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(addr) => (child, addr),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("serve did not become ready");
+        }
     }
-    child
 }
 
 fn interrupt(child: &Child) {
@@ -102,9 +111,9 @@ fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
     write_tone(&prompt, 44_100, 2, 1.0);
     let events = dir.join("events.jsonl");
     let record = dir.join("rec");
-    let mut serve = start_serve(&[
+    let (mut serve, sip) = start_serve(&[
         "--sip",
-        "127.0.0.1:25182",
+        "127.0.0.1:0",
         "--rtp-ports",
         "43400-43498",
         "--play",
@@ -122,7 +131,7 @@ fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
         .args([
             "-q",
             "call",
-            "sip:bot@127.0.0.1:25182",
+            &format!("sip:bot@{sip}"),
             "--hangup-after",
             "2",
         ])
