@@ -27,6 +27,14 @@ pub enum Error {
     #[error("the endpoint has stopped")]
     Stopped,
     /// An outbound call ended before it was answered.
-    #[error("the call was not answered: {}", .0.as_str())]
+    #[error("the call was not answered: {}", describe(.0))]
     NotAnswered(EndReason),
+}
+
+/// An end reason in words, with the status of a refusal.
+fn describe(reason: &EndReason) -> String {
+    match reason {
+        EndReason::Rejected { status } => format!("refused with status {status}"),
+        other => other.as_str().replace('_', " "),
+    }
 }

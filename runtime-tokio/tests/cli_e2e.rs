@@ -236,3 +236,56 @@ fn port_in_use_is_reported() {
     assert!(err.contains("cannot bind the SIP socket"), "{err}");
     assert!(err.contains("in use"), "{err}");
 }
+
+#[test]
+fn digest_auth_admits_the_right_password_only() {
+    let dir = scratch("auth");
+    let events = dir.join("events.jsonl");
+    let (mut serve, sip) = start_serve(&[
+        "--sip",
+        "127.0.0.1:0",
+        "--rtp-ports",
+        "43600-43698",
+        "--auth",
+        "alice:secret",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    let target = format!("sip:bot@{sip}");
+    let run = |auth: &str| {
+        let mut call = Command::new(BIN)
+            .args([
+                "-q",
+                "call",
+                &target,
+                "--hangup-after",
+                "0.5",
+                "--auth",
+                auth,
+            ])
+            .args(["--rtp-ports", "43700-43798"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("call starts");
+        wait_bounded(&mut call, Duration::from_secs(20))
+    };
+    let right = run("alice:secret");
+    let wrong = run("alice:wrong");
+    interrupt(&serve);
+    assert_eq!(wait_bounded(&mut serve, Duration::from_secs(10)), Some(0));
+    assert_eq!(right, Some(0));
+    assert_eq!(wrong, Some(1));
+    let log = lines(&events);
+    assert_eq!(
+        log.iter().filter(|e| e["event"] == "call_started").count(),
+        1
+    );
+    let rejected: Vec<_> = log
+        .iter()
+        .filter(|e| e["event"] == "call_rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1, "{log:?}");
+    assert_eq!(rejected[0]["status"], 403);
+    let _ = std::fs::remove_dir_all(&dir);
+}
