@@ -46,12 +46,17 @@ pub struct CallLife {
 /// Bookkeeping of a run, updated as datagrams are sent and events reported.
 #[derive(Clone, Debug, Default)]
 pub struct Audit {
-    invites: BTreeMap<(String, u32), InviteSpan>,
+    invites: BTreeMap<(String, u32, NodeId), InviteSpan>,
     calls: BTreeMap<(NodeId, CallId), CallLife>,
 }
 
 impl Audit {
-    pub(crate) fn datagram(&mut self, at: Duration, from: NodeId, summary: &Summary, _: bool) {
+    pub(crate) fn datagram(
+        &mut self,
+        at: Duration,
+        (from, to): (NodeId, Option<NodeId>),
+        summary: &Summary,
+    ) {
         match summary {
             Summary::Request {
                 method,
@@ -61,7 +66,7 @@ impl Audit {
             } if method == "INVITE" => {
                 let span = self
                     .invites
-                    .entry((call_id.clone(), *cseq))
+                    .entry((call_id.clone(), *cseq, from))
                     .or_insert(InviteSpan {
                         client: from,
                         first_request: at,
@@ -79,7 +84,10 @@ impl Audit {
                 call_id,
                 ..
             } if method == "INVITE" && *status >= 200 => {
-                if let Some(span) = self.invites.get_mut(&(call_id.clone(), *cseq)) {
+                let Some(client) = to else {
+                    return;
+                };
+                if let Some(span) = self.invites.get_mut(&(call_id.clone(), *cseq, client)) {
                     span.first_final.get_or_insert(at);
                     span.last_final = Some(at);
                     if !span.finals.contains(status) {
@@ -133,8 +141,8 @@ impl Audit {
         self.calls.entry((node, call)).or_default();
     }
 
-    /// Every INVITE transaction seen on the wire, by (Call-ID, CSeq).
-    pub fn invites(&self) -> &BTreeMap<(String, u32), InviteSpan> {
+    /// Every INVITE transaction seen on the wire, by (Call-ID, CSeq, client node).
+    pub fn invites(&self) -> &BTreeMap<(String, u32, NodeId), InviteSpan> {
         &self.invites
     }
 
@@ -175,7 +183,7 @@ impl Audit {
     pub fn violations(&self, t1: Duration) -> Vec<String> {
         let limit = t1 * 64;
         let mut out = Vec::new();
-        for ((call_id, cseq), span) in &self.invites {
+        for ((call_id, cseq, _), span) in &self.invites {
             if span.last_request - span.first_request > limit {
                 out.push(format!(
                     "INVITE {call_id} cseq={cseq} retransmitted for {:?} (> 64·T1)",

@@ -116,7 +116,7 @@ impl Sim {
         if self.scripted_drop(NodeId(from), &summary) {
             self.trace
                 .datagram(at, (&from_name, &to_name), &summary, None);
-            self.audit.datagram(at, NodeId(from), &summary, false);
+            self.audit.datagram(at, (NodeId(from), to), &summary);
             self.flows.entry(flow).or_default().dropped += 1;
             return;
         }
@@ -126,7 +126,7 @@ impl Sim {
                 at,
                 &format!("{from_name}→? {summary} ✗ no route to {}", transmit.to),
             );
-            self.audit.datagram(at, NodeId(from), &summary, false);
+            self.audit.datagram(at, (NodeId(from), None), &summary);
             self.flows.entry(flow).or_default().dropped += 1;
             return;
         };
@@ -138,12 +138,7 @@ impl Sim {
             Fate::Dropped(_) => stats.dropped += 1,
             Fate::Delivered { duplicate, .. } => stats.duplicated += u64::from(duplicate.is_some()),
         }
-        self.audit.datagram(
-            at,
-            NodeId(from),
-            &summary,
-            matches!(fate, Fate::Delivered { .. }),
-        );
+        self.audit.datagram(at, (NodeId(from), Some(to)), &summary);
     }
 
     /// A datagram arrives at node `to`: hand it over if a socket is bound there.
