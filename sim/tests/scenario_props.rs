@@ -1,10 +1,8 @@
 //! Property tests over seeds and link settings: INVITE transactions end within 64·T1,
 //! nothing leaks, no digit is reported twice. A failure names the command that replays it.
 
-use std::time::Duration;
-
 use proptest::prelude::*;
-use sipvoice_sim::{LinkConfig, ScenarioParams, run_scenario};
+use sipvoice_sim::{ScenarioParams, run_scenario};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
@@ -14,20 +12,11 @@ proptest! {
         seed in any::<u64>(),
         loss_pct in 0u32..=30,
         jitter_ms in 0u64..=80,
-        latency_ms in 1u64..=120,
         calls in 1usize..=6,
     ) {
-        let params = ScenarioParams {
-            seed,
-            calls,
-            link: LinkConfig {
-                latency: Duration::from_millis(latency_ms),
-                jitter: Duration::from_millis(jitter_ms),
-                loss: f64::from(loss_pct) / 100.0,
-                ..LinkConfig::default()
-            },
-            ..ScenarioParams::default()
-        };
+        // Only what `sipvoice-sim run` has flags for varies, so the printed command
+        // replays the failing case exactly.
+        let params = ScenarioParams::from_flags(seed, f64::from(loss_pct) / 100.0, jitter_ms, calls);
         let run = run_scenario("lossy-calls", &params).expect("known scenario");
         prop_assert!(
             run.violations.is_empty(),
@@ -37,4 +26,14 @@ proptest! {
         );
         prop_assert!(run.calls_ended >= calls, "reproduce with: {}", params.command_line("lossy-calls"));
     }
+}
+
+#[test]
+fn the_printed_command_names_every_varied_setting() {
+    let params = ScenarioParams::from_flags(99, 0.25, 40, 3);
+    assert_eq!(
+        params.command_line("lossy-calls"),
+        "sipvoice-sim run lossy-calls --seed 99 --loss 0.25 --jitter-ms 40 --calls 3"
+    );
+    assert_eq!(params.link.jitter, std::time::Duration::from_millis(40));
 }
