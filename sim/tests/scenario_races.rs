@@ -113,18 +113,12 @@ fn re_invite_glare_gets_491_on_both_sides_and_a_retry_succeeds() {
             .find(|(n, _)| *n == b)
             .map(|(_, c)| *c);
         let call_b = call_b.expect("B has the call");
-        sim.with_endpoint(a, |e, now| e.hold(now, call_a, true))
-            .expect("endpoint")
-            .expect("A re-INVITEs");
-        sim.with_endpoint(b, |e, now| e.hold(now, call_b, true))
-            .expect("endpoint")
-            .expect("B re-INVITEs");
+        sim.hold(a, call_a, true).expect("A re-INVITEs");
+        sim.hold(b, call_b, true).expect("B re-INVITEs");
     });
     // RFC 3261 §14.1: the Call-ID owner (A, the caller) retries after 2.1–4 s.
     sim.at(Duration::from_secs(4), move |sim| {
-        sim.with_endpoint(a, |e, now| e.hold(now, call_a, true))
-            .expect("endpoint")
-            .expect("A retries");
+        sim.hold(a, call_a, true).expect("A retries");
     });
     finish(&mut sim, Duration::from_secs(120));
     let trace = sim.trace().text();

@@ -95,18 +95,29 @@ impl Default for ScenarioParams {
 
 impl ScenarioParams {
     /// The `sipvoice-sim run` command line that reproduces a run with these parameters:
-    /// `--seed`, `--loss`, `--jitter-ms` and `--calls` always, `--latency-ms` and `--media`
-    /// only when they differ from the defaults (other link settings have no flag).
+    /// `--seed`, `--loss`, `--jitter-ms` and `--calls` always; `--latency-ms`,
+    /// `--duplicate`, `--reorder`, `--corrupt` and `--media` only when they differ from the
+    /// defaults (bursts, MTU and partitions have no flag).
     pub fn command_line(&self, scenario: &str) -> String {
+        let link = &self.link;
         let mut line = format!(
             "sipvoice-sim run {scenario} --seed {} --loss {} --jitter-ms {} --calls {}",
             self.seed,
-            self.link.loss,
-            self.link.jitter.as_millis(),
+            link.loss,
+            link.jitter.as_millis(),
             self.calls
         );
-        if self.link.latency != LinkConfig::default().latency {
-            line.push_str(&format!(" --latency-ms {}", self.link.latency.as_millis()));
+        if link.latency != LinkConfig::default().latency {
+            line.push_str(&format!(" --latency-ms {}", link.latency.as_millis()));
+        }
+        for (flag, p) in [
+            ("duplicate", link.duplicate),
+            ("reorder", link.reorder),
+            ("corrupt", link.corrupt),
+        ] {
+            if p > 0.0 {
+                line.push_str(&format!(" --{flag} {p}"));
+            }
         }
         if self.media_trace {
             line.push_str(" --media");

@@ -115,14 +115,14 @@ pub(super) fn set_up(
             );
             let call = sim.dial_node(a, b)?;
             sim.at(Duration::from_secs(1), move |sim| {
-                let _ = sim.with_endpoint(a, |e, now| e.hold(now, call, true));
+                let _ = sim.hold(a, call, true);
                 if let Some(call_b) = first_call(sim, b) {
-                    let _ = sim.with_endpoint(b, |e, now| e.hold(now, call_b, true));
+                    let _ = sim.hold(b, call_b, true);
                 }
             });
             // RFC 3261 §14.1: the Call-ID owner retries after 2.1–4 s.
             sim.at(Duration::from_secs(4), move |sim| {
-                let _ = sim.with_endpoint(a, |e, now| e.hold(now, call, true));
+                let _ = sim.hold(a, call, true);
             });
         }
         "lost-ack" => {

@@ -86,6 +86,11 @@ impl Sim {
         Ok(self.with_endpoint(node, |e, now| e.interrupt(now, call))??)
     }
 
+    /// Puts the peer of a call on hold (re-INVITE `sendonly`) or resumes it.
+    pub fn hold(&mut self, node: NodeId, call: CallId, on_hold: bool) -> Result<(), SimError> {
+        Ok(self.with_endpoint(node, |e, now| e.hold(now, call, on_hold))??)
+    }
+
     /// Shuts an endpoint down (every call hung up).
     pub fn shutdown(&mut self, node: NodeId) -> Result<(), SimError> {
         self.with_endpoint(node, |e, now| e.shutdown(now))
