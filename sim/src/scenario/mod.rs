@@ -42,7 +42,7 @@ pub const SCENARIOS: &[ScenarioInfo] = &[
     },
     ScenarioInfo {
         name: "long-audio",
-        about: "one 60 s call with audio both ways and a DTMF digit every 2 s",
+        about: "one 60 s call (PCMU) with audio both ways and a DTMF digit every 2 s",
     },
     ScenarioInfo {
         name: "partition",

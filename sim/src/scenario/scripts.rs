@@ -144,8 +144,9 @@ pub(super) fn set_up(
 /// Nodes A and B with the settings the scenario needs.
 fn endpoints(sim: &mut Sim, name: &str) -> Result<(NodeId, NodeId), ScenarioError> {
     let configure = move |c: &mut Config| match name {
-        // Many calls use G.711: G.722 costs far more per frame in unoptimised builds.
-        "lossy-calls" => c.supported_codecs = vec![PT_PCMU],
+        // Many calls and long calls use G.711: G.722 costs far more per frame in
+        // unoptimised builds.
+        "lossy-calls" | "long-audio" => c.supported_codecs = vec![PT_PCMU],
         "cancel-race" => c.answer_delay = Duration::from_secs(1),
         "partition" => c.rtp_inactivity_timeout = Duration::from_secs(10),
         // Keep the 30 s media watchdogs out of the way of the 64·T1 ACK timeout.
