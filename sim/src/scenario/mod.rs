@@ -217,6 +217,7 @@ fn finish(sim: &mut Sim, limit: Duration) -> Result<ScenarioRun, ScenarioError> 
         .find_map(|n| sim.endpoint(n).ok().map(|e| e.config().t1))
         .unwrap_or(Duration::from_millis(500));
     violations.extend(sim.audit().violations(t1));
+    sim.trace_flows();
     let calls = sim.audit().calls();
     let run = ScenarioRun {
         trace: sim.trace().text().to_owned(),

@@ -1,6 +1,9 @@
 //! Datagrams between nodes: scripted drops, links, per-flow counters and delivery to
 //! bound sockets.
 
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
 use sipvoice_core::endpoint::Transmit;
 
 use super::{NodeId, Sim};
@@ -77,6 +80,37 @@ impl Sim {
         });
     }
 
+    /// Appends to the trace one line per (sender, receiver, kind) with the flows' counters
+    /// added up — the media lines in aggregate: `traffic A→B rtp sent=.. dropped=.. ...`.
+    /// A flow's kind (`sip`, `rtp`, `rtcp`, `other`) is that of its first datagram.
+    pub fn trace_flows(&mut self) {
+        let at = self.clock.elapsed();
+        let mut totals: BTreeMap<(String, String, &'static str), FlowStats> = BTreeMap::new();
+        for (flow, stats) in &self.flows {
+            let name = |addr: SocketAddr| {
+                self.by_ip
+                    .get(&addr.ip())
+                    .and_then(|id| self.nodes.get(id.0))
+                    .map_or_else(|| addr.ip().to_string(), |n| n.name.clone())
+            };
+            let kind = self.flow_kinds.get(flow).copied().unwrap_or("other");
+            let total = totals
+                .entry((name(flow.0), name(flow.1), kind))
+                .or_default();
+            total.sent += stats.sent;
+            total.dropped += stats.dropped;
+            total.duplicated += stats.duplicated;
+            total.delivered += stats.delivered;
+        }
+        for ((from, to, kind), f) in totals {
+            let line = format!(
+                "traffic {from}→{to} {kind} sent={} dropped={} duplicated={} delivered={}",
+                f.sent, f.dropped, f.duplicated, f.delivered
+            );
+            self.trace.note(at, &line);
+        }
+    }
+
     /// Scripted drops still armed (their remaining counts added up).
     pub fn pending_drops(&self) -> u32 {
         self.drop_rules.iter().map(|r| r.remaining).sum()
@@ -113,6 +147,12 @@ impl Sim {
         let from_name = from_name.to_owned();
         let flow = (transmit.from, transmit.to);
         self.flows.entry(flow).or_default().sent += 1;
+        self.flow_kinds.entry(flow).or_insert(match summary {
+            Summary::Request { .. } | Summary::Response { .. } => "sip",
+            Summary::Rtp { .. } => "rtp",
+            Summary::Rtcp { .. } => "rtcp",
+            Summary::Other { .. } => "other",
+        });
         if self.scripted_drop(NodeId(from), &summary) {
             self.trace
                 .datagram(at, (&from_name, &to_name), &summary, None);
