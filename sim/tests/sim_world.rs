@@ -257,3 +257,53 @@ fn the_pcap_holds_every_datagram_at_its_virtual_time() {
     let bytes = pcap.to_bytes().expect("pcap");
     assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1]);
 }
+
+#[test]
+fn a_receiver_side_pcap_holds_what_arrived_when_it_arrived() {
+    let mut sim = Sim::new(SimConfig {
+        seed: 1,
+        record_pcap: true,
+        pcap_at_receiver: true,
+        ..SimConfig::default()
+    });
+    let now = sim.now();
+    let pinger = Pinger {
+        start: now,
+        next: now,
+        sent: 0,
+        out: VecDeque::new(),
+        received: Rc::default(),
+    };
+    let answerer = Answerer {
+        out: VecDeque::new(),
+        idle: now,
+    };
+    let a = sim
+        .add_party(
+            "A",
+            [127, 0, 0, 1].into(),
+            &[addr([127, 0, 0, 1], 5060)],
+            Box::new(pinger),
+        )
+        .expect("free address");
+    let b = sim
+        .add_party(
+            "B",
+            [127, 0, 0, 2].into(),
+            &[addr([127, 0, 0, 2], 5060)],
+            Box::new(answerer),
+        )
+        .expect("free address");
+    sim.set_links(a, b, LinkConfig::with_latency(Duration::from_millis(15)));
+    sim.drop_next(Some(a), Matcher::request("OPTIONS"), 2);
+    sim.run_until(Duration::from_secs(5));
+    let packets = sim.pcap().expect("recording").packets();
+    // 3 OPTIONS arrive (2 dropped), the stray RTP arrives too (then finds no socket), 3 answers.
+    assert_eq!(packets.len(), 7);
+    assert_eq!(
+        packets[0].0,
+        Duration::from_millis(15),
+        "the stray RTP at its arrival"
+    );
+    assert!(packets.iter().all(|(at, _)| at.subsec_millis() % 15 == 0));
+}

@@ -190,6 +190,7 @@ pub fn run_scenario(name: &str, params: &ScenarioParams) -> Result<ScenarioRun, 
         },
         record_pcap: params.record_pcap,
         keep_audio: false,
+        pcap_at_receiver: false,
     });
     let limit = scripts::set_up(name, &mut sim, params)?;
     sim.run_until_idle(limit);

@@ -60,6 +60,9 @@ pub struct SimConfig {
     pub trace: TraceOptions,
     /// Record every datagram for [`Sim::pcap`].
     pub record_pcap: bool,
+    /// Record datagrams as they arrive (the receivers' view: no lost ones, duplicates
+    /// twice, arrival times) instead of as they are sent.
+    pub pcap_at_receiver: bool,
     /// Keep decoded audio frames in [`Sim::audio`] (otherwise only counted).
     pub keep_audio: bool,
 }

@@ -134,7 +134,7 @@ impl Sim {
         let at = self.clock.elapsed();
         let now = self.clock.now();
         let summary = Summary::of(&transmit.data);
-        if let Some(pcap) = self.pcap.as_mut() {
+        if let (Some(pcap), false) = (self.pcap.as_mut(), self.config.pcap_at_receiver) {
             pcap.record(at, &transmit);
         }
         let to = self.by_ip.get(&transmit.to.ip()).copied();
@@ -188,6 +188,9 @@ impl Sim {
             .entry((transmit.from, transmit.to))
             .or_default()
             .delivered += 1;
+        if let (Some(pcap), true) = (self.pcap.as_mut(), self.config.pcap_at_receiver) {
+            pcap.record(self.clock.elapsed(), &transmit);
+        }
         let from_name = self
             .by_ip
             .get(&transmit.from.ip())

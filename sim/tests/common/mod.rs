@@ -16,6 +16,7 @@ pub fn pair(seed: u64, link: LinkConfig, configure: impl Fn(&mut Config)) -> (Si
         trace: TraceOptions::default(),
         record_pcap: false,
         keep_audio: false,
+        pcap_at_receiver: false,
     });
     let setup = |c: &mut Config| {
         c.supported_codecs = vec![PT_PCMU];
