@@ -307,3 +307,59 @@ fn a_receiver_side_pcap_holds_what_arrived_when_it_arrived() {
     );
     assert!(packets.iter().all(|(at, _)| at.subsec_millis() % 15 == 0));
 }
+
+/// Handles one due timer per wake-up; `stuck` never clears its timer at all.
+struct Timers {
+    due: Vec<Instant>,
+    fired: Rc<RefCell<Vec<Instant>>>,
+    stuck: Option<Instant>,
+}
+
+impl Party for Timers {
+    fn handle_datagram(&mut self, _: Instant, _: SocketAddr, _: SocketAddr, _: Bytes) {}
+    fn handle_timeout(&mut self, now: Instant) {
+        if let Some(pos) = self.due.iter().position(|d| *d <= now) {
+            self.due.remove(pos);
+            self.fired.borrow_mut().push(now);
+        }
+    }
+    fn poll_output(&mut self) -> Output {
+        let next = self.due.iter().min().copied().or(self.stuck);
+        Output::Timeout(next.unwrap_or_else(|| self.fired.borrow()[0] + Duration::from_secs(3600)))
+    }
+}
+
+#[test]
+fn timers_due_together_fire_at_the_same_instant_and_a_stuck_timer_is_counted() {
+    let mut sim = Sim::new(SimConfig::default());
+    let t = sim.clock().at(Duration::from_secs(1));
+    let fired: Rc<RefCell<Vec<Instant>>> = Rc::default();
+    let timers = Timers {
+        due: vec![t, t, t],
+        fired: fired.clone(),
+        stuck: None,
+    };
+    sim.add_party("T", [127, 0, 0, 1].into(), &[], Box::new(timers))
+        .expect("free address");
+    sim.run_until(Duration::from_secs(2));
+    assert_eq!(*fired.borrow(), vec![t, t, t]);
+    assert_eq!(sim.stalls(), 0);
+
+    let mut stuck_sim = Sim::new(SimConfig::default());
+    let start = stuck_sim.now();
+    let stuck = Timers {
+        due: Vec::new(),
+        fired: Rc::new(RefCell::new(vec![start])),
+        stuck: Some(start),
+    };
+    stuck_sim
+        .add_party("S", [127, 0, 0, 1].into(), &[], Box::new(stuck))
+        .expect("free address");
+    stuck_sim.run_until(Duration::from_millis(10));
+    assert_eq!(
+        stuck_sim.elapsed(),
+        Duration::from_millis(10),
+        "time still moves"
+    );
+    assert!(stuck_sim.stalls() >= 9, "{}", stuck_sim.stalls());
+}

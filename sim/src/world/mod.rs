@@ -398,8 +398,8 @@ impl Sim {
         self.unrouted_drops
     }
 
-    /// Times a node asked to be woken at or before the instant it was just woken at
-    /// (the sim then waits 1 ms); non-zero means a timer that does not advance.
+    /// Times a node kept asking to be woken at the instant it was just woken at (after a
+    /// few re-fires the sim waits 1 ms); non-zero means a timer that does not advance.
     pub fn stalls(&self) -> u64 {
         self.stalls
     }

@@ -98,6 +98,7 @@ pub(crate) struct Node {
     pub(crate) refused: BTreeSet<u16>,
     pub(crate) refuse_all: bool,
     pub(crate) deadline: Option<Instant>,
+    pub(crate) refires: u32,
     pub(crate) binds_refused: u64,
 }
 
@@ -111,6 +112,7 @@ impl Node {
             refused: BTreeSet::new(),
             refuse_all: false,
             deadline: None,
+            refires: 0,
             binds_refused: 0,
         }
     }

@@ -7,6 +7,9 @@ use sipvoice_core::endpoint::{Event, Output, SocketRequest};
 
 use super::{AudioTally, EventRecord, NodeId, Sim};
 
+/// Times a node may ask to be woken again at the instant it was just woken at.
+const MAX_REFIRES: u32 = 8;
+
 /// Rounds of work at a single instant before the run is declared stuck.
 const MAX_ROUNDS_PER_INSTANT: u32 = 1_000_000;
 
@@ -137,8 +140,13 @@ impl Sim {
                 }
                 Output::Socket(SocketRequest::Close(addr)) => node.close(addr),
                 Output::Timeout(deadline) => {
-                    node.deadline = Some(if after_timeout && deadline <= now {
+                    // Woken at `now` and still due at `now`: fire again a few times (some
+                    // machines handle one timer per call), then call it a stall and wait.
+                    let again = after_timeout && deadline <= now;
+                    node.refires = if again { node.refires + 1 } else { 0 };
+                    node.deadline = Some(if again && node.refires > MAX_REFIRES {
                         self.stalls += 1;
+                        node.refires = 0;
                         now + Duration::from_millis(1)
                     } else {
                         deadline
