@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sipvoice_sim::{LinkConfig, ScenarioParams, run_scenario};
+use sipvoice_sim::{GilbertElliott, LinkConfig, ScenarioParams, run_scenario};
 
 #[test]
 fn a_thousand_overlapping_lossy_calls_all_end_and_leave_nothing() {
@@ -12,7 +12,14 @@ fn a_thousand_overlapping_lossy_calls_all_end_and_leave_nothing() {
         link: LinkConfig {
             latency: Duration::from_millis(15),
             jitter: Duration::from_millis(10),
-            loss: 0.03,
+            loss: 0.02,
+            // Bursts on top: about 1 % more, in runs of a few datagrams.
+            burst: Some(GilbertElliott {
+                p_good_to_bad: 0.005,
+                p_bad_to_good: 0.3,
+                loss_good: 0.0,
+                loss_bad: 0.7,
+            }),
             ..LinkConfig::default()
         },
         ..ScenarioParams::default()
@@ -20,9 +27,8 @@ fn a_thousand_overlapping_lossy_calls_all_end_and_leave_nothing() {
     let run = run_scenario("lossy-calls", &params).expect("known scenario");
     assert!(
         run.violations.is_empty(),
-        "{:#?}\nreproduce with: {}",
-        run.violations,
-        params.command_line("lossy-calls")
+        "{:#?}\n{params:?}",
+        run.violations
     );
     // Calls dialled 20 ms apart for 20 s, each 1 s long: hundreds overlap.
     assert!(
@@ -43,4 +49,10 @@ fn a_thousand_overlapping_lossy_calls_all_end_and_leave_nothing() {
     assert!(invites >= 1000, "{invites}");
     let lost = run.trace.lines().filter(|l| l.ends_with("✗ lost")).count();
     assert!(lost > 100, "the link lost SIP too: {lost}");
+    let bursts = run
+        .trace
+        .lines()
+        .filter(|l| l.ends_with("✗ lost-burst"))
+        .count();
+    assert!(bursts > 20, "and in bursts: {bursts}");
 }
