@@ -10,6 +10,16 @@
 
 mod link;
 mod read;
+mod sip_view;
+mod streams;
+mod wav;
 
 pub use link::LinkType;
 pub use read::{Capture, CaptureCounts, CaptureError, CaptureFormat, Datagram};
+pub use sip_view::{
+    PayloadKind, PayloadMap, audio_address, has_sdp, ladder_line, parse_sip, sdp_of, summary,
+};
+pub use streams::{
+    Digit, RtpAnalysis, StreamKey, StreamReport, StreamStats, analyse_rtp, analyse_rtp_with,
+};
+pub use wav::{WavError, write_stream_wavs, write_wav};
