@@ -9,13 +9,20 @@
 //! ```
 
 mod link;
+mod pcap_out;
 mod read;
+mod replay;
 mod sip_view;
 mod streams;
 mod wav;
 
 pub use link::LinkType;
+pub use pcap_out::{PcapOutError, udp_frame, write_udp_pcap};
 pub use read::{Capture, CaptureCounts, CaptureError, CaptureFormat, Datagram};
+pub use replay::{
+    Direction, Divergence, LadderEntry, ReplayError, ReplayOptions, ReplayReport, ReplayTarget,
+    Sent, Skipped, choose_target, config_for, replay,
+};
 pub use sip_view::{
     PayloadKind, PayloadMap, audio_address, has_sdp, ladder_line, parse_sip, sdp_of, summary,
 };

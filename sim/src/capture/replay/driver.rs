@@ -1,0 +1,352 @@
+//! The replay loop: a fresh endpoint in the place of one side of a captured call, fed the far
+//! end's datagrams at their captured times (virtual time), its timers fired in between.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sipvoice_core::endpoint::{CallId, Endpoint, Event, Output, SocketRequest};
+use sipvoice_core::{Config, ConfigError};
+
+use super::compare::{Divergence, compare_sip};
+use super::mapping::{Mapped, Mapper};
+use super::target::{ReplayTarget, choose_target};
+use crate::capture::read::{Capture, Datagram};
+use crate::capture::sip_view::{parse_sip, summary};
+
+/// How to replay a capture.
+#[derive(Clone, Debug)]
+pub struct ReplayOptions {
+    /// The captured address to stand in for (`--as`); `None` picks the callee.
+    pub as_addr: Option<SocketAddr>,
+    /// How long to keep firing timers after the last captured datagram, at most.
+    pub linger: Duration,
+    /// Seed of the endpoint's RNG (tags, SSRCs, ...).
+    pub seed: u64,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        Self {
+            as_addr: None,
+            linger: Duration::from_secs(70),
+            seed: 1,
+        }
+    }
+}
+
+/// Why a capture could not be replayed at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    /// No INVITE to take the callee from, and no `--as` address.
+    #[error("the capture has no INVITE; name the side to replace with --as HOST:PORT")]
+    NoTarget,
+    /// The endpoint refused the configuration built for the target.
+    #[error("endpoint configuration for {0} refused: {1}")]
+    Config(SocketAddr, ConfigError),
+}
+
+/// Which way a SIP message of the ladder went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// From the captured far end to our endpoint.
+    FarToUs,
+    /// From our endpoint.
+    UsToFar,
+}
+
+/// One SIP message of the replay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LadderEntry {
+    /// Virtual time since the capture's start.
+    pub at: Duration,
+    /// Which way.
+    pub direction: Direction,
+    /// The other side's address.
+    pub peer: SocketAddr,
+    /// The message's summary line.
+    pub summary: String,
+}
+
+/// A datagram our endpoint sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// Virtual time since the capture's start.
+    pub at: Duration,
+    /// Our local socket.
+    pub from: SocketAddr,
+    /// Destination.
+    pub to: SocketAddr,
+    /// The datagram.
+    pub data: Bytes,
+}
+
+/// Captured datagrams that were not fed to the endpoint, for one reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The first one's captured time.
+    pub first_at: Duration,
+    /// The last one's captured time.
+    pub last_at: Duration,
+    /// How many.
+    pub count: u64,
+    /// What they were and why they were not fed.
+    pub what: String,
+}
+
+/// Everything a replay produced.
+#[derive(Debug)]
+pub struct ReplayReport {
+    /// The side we stood in for.
+    pub target: ReplayTarget,
+    /// The SIP ladder, both directions, in time order.
+    pub ladder: Vec<LadderEntry>,
+    /// The endpoint's events (audio frames excluded) with their virtual times.
+    pub events: Vec<(Duration, Event)>,
+    /// Decoded inbound audio per call: sample rate and PCM.
+    pub audio: BTreeMap<CallId, (u32, Vec<i16>)>,
+    /// Every datagram the endpoint sent.
+    pub sent: Vec<Sent>,
+    /// Captured datagrams fed to the endpoint.
+    pub fed: u64,
+    /// Captured datagrams to our side that were not fed, grouped by reason.
+    pub skipped: Vec<Skipped>,
+    /// Where our behaviour differs from the captured side's.
+    pub divergences: Vec<Divergence>,
+    /// Virtual time when the replay stopped.
+    pub ended_at: Duration,
+    /// Live state left in the endpoint at the end (all zero when every call was reaped).
+    pub counts: sipvoice_core::endpoint::Counts,
+}
+
+/// The first instant of the replay's virtual timeline; only differences from it matter.
+fn epoch() -> Instant {
+    Instant::now()
+}
+
+/// An endpoint configuration standing in for `target`: its SIP address, its media IP, and
+/// an RTP range starting at its captured media port when there is one.
+pub fn config_for(target: &ReplayTarget, seed: u64) -> Config {
+    let mut config = Config {
+        local_sip_addr: target.us,
+        local_rtp_ip: target.us.ip(),
+        rng_seed: seed,
+        ..Config::default()
+    };
+    if let Some(media) = target.media.iter().next() {
+        let start = (media.port() & !1).clamp(2, 65_000);
+        config.rtp_port_start = start;
+        config.rtp_port_end = start + 200;
+    }
+    config
+}
+
+/// Replays `capture` into a fresh endpoint standing in for one side.
+pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport, ReplayError> {
+    let target = choose_target(capture, options.as_addr).ok_or(ReplayError::NoTarget)?;
+    let config = config_for(&target, options.seed);
+    let t0 = epoch();
+    let endpoint = Endpoint::new(config, t0).map_err(|e| ReplayError::Config(target.us, e))?;
+    let mut run = Run {
+        t0,
+        endpoint,
+        mapper: Mapper::default(),
+        report: ReplayReport {
+            target,
+            ladder: Vec::new(),
+            events: Vec::new(),
+            audio: BTreeMap::new(),
+            sent: Vec::new(),
+            fed: 0,
+            skipped: Vec::new(),
+            divergences: Vec::new(),
+            ended_at: Duration::ZERO,
+            counts: Default::default(),
+        },
+    };
+    let captured_ours: Vec<&Datagram> = capture
+        .datagrams
+        .iter()
+        .filter(|d| d.src == run.report.target.us)
+        .collect();
+    for d in &captured_ours {
+        if let Some(m) = parse_sip(&d.payload) {
+            run.mapper.learn_captured(&m);
+        }
+    }
+    let mut deadline = run.drain(t0);
+    for d in &capture.datagrams {
+        let now = t0 + d.at;
+        deadline = run.fire_until(deadline, now);
+        if d.dst == run.report.target.us {
+            run.feed_sip(now, d);
+        } else if let Some(rtcp) = run.report.target.is_our_media(d.dst) {
+            run.feed_media(now, d, rtcp);
+        } else {
+            continue;
+        }
+        deadline = run.drain(now);
+    }
+    let end = t0 + capture.duration() + options.linger;
+    let last = t0 + capture.duration();
+    let stopped = run.fire_until_idle(deadline, last, end);
+    run.report.ended_at = stopped.saturating_duration_since(t0);
+    run.report.counts = run.endpoint.counts();
+    run.report.divergences = compare_sip(capture, &run.report);
+    Ok(run.report)
+}
+
+struct Run {
+    t0: Instant,
+    endpoint: Endpoint,
+    mapper: Mapper,
+    report: ReplayReport,
+}
+
+/// A guard against a deadline that never moves forward.
+const MIN_STEP: Duration = Duration::from_micros(100);
+
+impl Run {
+    fn at(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.t0)
+    }
+
+    /// Fires timers due before `until`; returns the next deadline.
+    fn fire_until(&mut self, mut deadline: Instant, until: Instant) -> Instant {
+        let mut last = None;
+        while deadline <= until {
+            let now = match last {
+                Some(prev) if deadline <= prev => prev + MIN_STEP,
+                _ => deadline,
+            };
+            if now > until {
+                break;
+            }
+            self.endpoint.handle_timeout(now);
+            last = Some(now);
+            deadline = self.drain(now);
+        }
+        deadline
+    }
+
+    /// Fires timers from `from` until `end`, or until every call has ended and been reaped.
+    fn fire_until_idle(&mut self, mut deadline: Instant, from: Instant, end: Instant) -> Instant {
+        let mut now = from;
+        loop {
+            if self.endpoint.counts().is_empty() && !self.report.events.is_empty() {
+                return now;
+            }
+            let step = deadline.max(now + MIN_STEP);
+            if step > end {
+                return now;
+            }
+            now = step;
+            self.endpoint.handle_timeout(now);
+            deadline = self.drain(now);
+        }
+    }
+
+    /// Notes a datagram not fed; repeats of the same reason are counted on one entry.
+    fn skip(&mut self, now: Instant, what: String) {
+        let at = self.at(now);
+        if let Some(s) = self.report.skipped.iter_mut().find(|s| s.what == what) {
+            s.count += 1;
+            s.last_at = at;
+            return;
+        }
+        self.report.skipped.push(Skipped {
+            first_at: at,
+            last_at: at,
+            count: 1,
+            what,
+        });
+    }
+
+    fn feed_sip(&mut self, now: Instant, d: &Datagram) {
+        let Some(message) = parse_sip(&d.payload) else {
+            // Not SIP we can read: the endpoint gets it as captured (it counts and drops).
+            self.endpoint
+                .handle_datagram(now, self.report.target.us, d.src, d.payload.clone());
+            self.report.fed += 1;
+            return;
+        };
+        let line = summary(&message);
+        match self.mapper.map_incoming(message) {
+            Mapped::Feed(bytes) => {
+                self.report.ladder.push(LadderEntry {
+                    at: self.at(now),
+                    direction: Direction::FarToUs,
+                    peer: d.src,
+                    summary: line,
+                });
+                self.endpoint
+                    .handle_datagram(now, self.report.target.us, d.src, bytes);
+                self.report.fed += 1;
+            }
+            Mapped::Skip(reason) => {
+                self.skip(now, format!("{line} from {}: {reason}", d.src));
+            }
+        }
+    }
+
+    fn feed_media(&mut self, now: Instant, d: &Datagram, rtcp: bool) {
+        let Some(ours) = self.mapper.our_media else {
+            let what = format!("media {} → {}: we announced no media address", d.src, d.dst);
+            self.skip(now, what);
+            return;
+        };
+        let local = if rtcp {
+            SocketAddr::new(ours.ip(), ours.port().wrapping_add(1))
+        } else {
+            ours
+        };
+        self.endpoint
+            .handle_datagram(now, local, d.src, d.payload.clone());
+        self.report.fed += 1;
+    }
+
+    /// Drains the endpoint's outputs; returns its next deadline.
+    fn drain(&mut self, now: Instant) -> Instant {
+        loop {
+            match self.endpoint.poll_output() {
+                Output::Transmit(t) => {
+                    if t.from == self.report.target.us {
+                        if let Some(m) = parse_sip(&t.data) {
+                            self.mapper.learn_ours(&m);
+                            self.report.ladder.push(LadderEntry {
+                                at: self.at(now),
+                                direction: Direction::UsToFar,
+                                peer: t.to,
+                                summary: summary(&m),
+                            });
+                        }
+                    }
+                    self.report.sent.push(Sent {
+                        at: self.at(now),
+                        from: t.from,
+                        to: t.to,
+                        data: t.data,
+                    });
+                }
+                Output::Event(Event::Audio { call, frame }) => {
+                    let entry = self
+                        .report
+                        .audio
+                        .entry(call)
+                        .or_insert((frame.sample_rate, Vec::new()));
+                    entry.1.extend_from_slice(&frame.pcm);
+                }
+                Output::Event(e) => {
+                    let at = self.at(now);
+                    self.report.events.push((at, e));
+                }
+                Output::Socket(SocketRequest::Bind(addr)) => {
+                    self.endpoint.handle_bind_result(now, addr, true);
+                }
+                Output::Socket(SocketRequest::Close(_)) => {}
+                Output::Timeout(deadline) => return deadline,
+            }
+        }
+    }
+}

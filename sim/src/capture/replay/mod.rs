@@ -1,0 +1,13 @@
+//! Replay of a captured call into a fresh core endpoint standing in for one side.
+
+mod compare;
+mod driver;
+mod mapping;
+mod target;
+
+pub use compare::Divergence;
+pub use driver::{
+    Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped, config_for,
+    replay,
+};
+pub use target::{ReplayTarget, choose_target};

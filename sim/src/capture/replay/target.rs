@@ -1,0 +1,105 @@
+//! Which side of a captured call the replay stands in for, and what that side used.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use sipvoice_core::sip::{Message, Method};
+
+use crate::capture::read::Capture;
+use crate::capture::sip_view::{audio_address, parse_sip, sdp_of};
+
+/// The side of the capture a fresh endpoint replaces, and its peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayTarget {
+    /// The captured SIP address we stand in for (the callee, or `--as`).
+    pub us: SocketAddr,
+    /// The far end that sent the chosen INVITE, if there is one.
+    pub far: Option<SocketAddr>,
+    /// The Call-ID of the chosen INVITE, if there is one.
+    pub call_id: Option<String>,
+    /// Media addresses our side announced in the capture (RTP; RTCP is the port above).
+    pub media: BTreeSet<SocketAddr>,
+}
+
+impl ReplayTarget {
+    /// Whether a captured datagram to `dst` is media for our side (RTP or RTCP).
+    pub fn is_our_media(&self, dst: SocketAddr) -> Option<bool> {
+        if self.media.contains(&dst) {
+            return Some(false);
+        }
+        let rtp = SocketAddr::new(dst.ip(), dst.port().checked_sub(1)?);
+        self.media.contains(&rtp).then_some(true)
+    }
+}
+
+/// A captured initial INVITE: where it went and whether it was answered with a 2xx.
+struct Invite {
+    src: SocketAddr,
+    dst: SocketAddr,
+    call_id: String,
+    answered: bool,
+}
+
+/// Chooses the side to replace: `as_addr` when given, else the receiver of the first
+/// initial INVITE answered with a 2xx, else of the first initial INVITE. `None` when the
+/// capture has no INVITE and no address was given.
+pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<ReplayTarget> {
+    let sip: Vec<(SocketAddr, SocketAddr, Message)> = capture
+        .datagrams
+        .iter()
+        .filter_map(|d| parse_sip(&d.payload).map(|m| (d.src, d.dst, m)))
+        .collect();
+    let mut invites: Vec<Invite> = Vec::new();
+    for (src, dst, m) in &sip {
+        match m {
+            Message::Request(req) if req.method() == &Method::Invite => {
+                let initial = req.to().is_ok_and(|to| to.tag().is_none());
+                let Ok(call_id) = req.call_id() else { continue };
+                if initial
+                    && !invites
+                        .iter()
+                        .any(|i| i.call_id == call_id.as_str() && i.dst == *dst)
+                {
+                    invites.push(Invite {
+                        src: *src,
+                        dst: *dst,
+                        call_id: call_id.as_str().to_owned(),
+                        answered: false,
+                    });
+                }
+            }
+            Message::Response(resp) if resp.status().is_success() => {
+                let is_invite = resp.cseq().is_ok_and(|c| c.method == Method::Invite);
+                let call_id = resp.call_id().map(|c| c.as_str().to_owned());
+                if let (true, Ok(call_id)) = (is_invite, call_id) {
+                    for i in invites.iter_mut() {
+                        if i.call_id == call_id && i.dst == *src {
+                            i.answered = true;
+                        }
+                    }
+                }
+            }
+            Message::Request(_) => {}
+            Message::Response(_) => {}
+        }
+    }
+    let chosen = match as_addr {
+        Some(us) => invites.iter().find(|i| i.dst == us),
+        None => invites
+            .iter()
+            .find(|i| i.answered)
+            .or_else(|| invites.first()),
+    };
+    let us = as_addr.or(chosen.map(|i| i.dst))?;
+    let media = sip
+        .iter()
+        .filter(|(src, _, _)| *src == us)
+        .filter_map(|(_, _, m)| sdp_of(m).as_ref().and_then(audio_address))
+        .collect();
+    Some(ReplayTarget {
+        us,
+        far: chosen.map(|i| i.src),
+        call_id: chosen.map(|i| i.call_id.clone()),
+        media,
+    })
+}
