@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sipvoice_core::endpoint::{CallId, Endpoint, Event, Output, SocketRequest};
+use sipvoice_core::sip::{Message, Response};
 use sipvoice_core::{Config, ConfigError};
 
 use super::compare::{Divergence, compare_sip};
@@ -152,6 +153,7 @@ pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport
         t0,
         endpoint,
         mapper: Mapper::default(),
+        held: Vec::new(),
         report: ReplayReport {
             target,
             ladder: Vec::new(),
@@ -192,6 +194,12 @@ pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport
     let last = t0 + capture.duration();
     let stopped = run.fire_until_idle(deadline, last, end);
     run.report.ended_at = stopped.saturating_duration_since(t0);
+    for (at, src, line, _) in std::mem::take(&mut run.held) {
+        run.skip(
+            t0 + at,
+            format!("{line} from {src}: a response to a request we never sent"),
+        );
+    }
     run.report.counts = run.endpoint.counts();
     run.report.divergences = compare_sip(capture, &run.report);
     Ok(run.report)
@@ -202,6 +210,9 @@ struct Run {
     endpoint: Endpoint,
     mapper: Mapper,
     report: ReplayReport,
+    /// Captured far-end responses to requests we had not sent when they were captured:
+    /// time, source, summary, message.
+    held: Vec<(Duration, SocketAddr, String, Box<Response>)>,
 }
 
 /// A guard against a deadline that never moves forward.
@@ -287,6 +298,10 @@ impl Run {
             Mapped::Skip(reason) => {
                 self.skip(now, format!("{line} from {}: {reason}", d.src));
             }
+            Mapped::Hold(resp) => {
+                let at = self.at(now);
+                self.held.push((at, d.src, line, resp));
+            }
         }
     }
 
@@ -306,8 +321,46 @@ impl Run {
         self.report.fed += 1;
     }
 
-    /// Drains the endpoint's outputs; returns its next deadline.
+    /// Drains the endpoint's outputs, handing it the held far-end responses that now answer
+    /// a request of ours; returns its next deadline.
     fn drain(&mut self, now: Instant) -> Instant {
+        loop {
+            let deadline = self.drain_outputs(now);
+            if !self.release_held(now) {
+                return deadline;
+            }
+        }
+    }
+
+    /// Feeds the first held response that matches a request we have sent since.
+    fn release_held(&mut self, now: Instant) -> bool {
+        for i in 0..self.held.len() {
+            let (at, src, line, resp) = self.held.remove(i);
+            match self.mapper.map_incoming(Message::Response(*resp)) {
+                Mapped::Feed(bytes) => {
+                    self.report.ladder.push(LadderEntry {
+                        at: self.at(now),
+                        direction: Direction::FarToUs,
+                        peer: src,
+                        summary: format!("{line} (captured at +{:.3}s)", at.as_secs_f64()),
+                    });
+                    self.endpoint
+                        .handle_datagram(now, self.report.target.us, src, bytes);
+                    self.report.fed += 1;
+                    return true;
+                }
+                Mapped::Hold(resp) => self.held.insert(i, (at, src, line, resp)),
+                Mapped::Skip(reason) => {
+                    self.skip(now, format!("{line} from {src}: {reason}"));
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Drains the endpoint's outputs; returns its next deadline.
+    fn drain_outputs(&mut self, now: Instant) -> Instant {
         loop {
             match self.endpoint.poll_output() {
                 Output::Transmit(t) => {

@@ -6,17 +6,19 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use sipvoice_core::sip::{HeaderName, Message, Method, Uri};
+use sipvoice_core::sip::{HeaderName, Message, Method, Response, Uri};
 
 use crate::capture::sip_view::{audio_address, sdp_of};
 
 /// What to do with one captured far-end SIP message.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum Mapped {
     /// Feed these bytes (rewritten or not).
     Feed(Bytes),
     /// Do not feed it; the reason goes into the report.
     Skip(String),
+    /// A response to a request our endpoint has not sent (yet): hold it until it does.
+    Hold(Box<Response>),
 }
 
 /// Tags and targets of one Call-ID, in the capture and in our replay.
@@ -168,11 +170,7 @@ impl Mapper {
                     .iter_mut()
                     .find(|r| !r.answered && r.call_id == call_id && r.method == cseq.method)
                 else {
-                    return Mapped::Skip(format!(
-                        "a response to {} cseq={} that we never sent",
-                        cseq.method.as_str(),
-                        cseq.seq
-                    ));
+                    return Mapped::Hold(Box::new(resp));
                 };
                 ours.answered |= final_;
                 let headers = resp.headers_mut();
@@ -302,7 +300,7 @@ mod tests {
             From: <sip:bob@192.0.2.2>;tag=captured\n\
             To: <sip:alice@192.0.2.1>;tag=a1\n\
             Call-ID: call-1\nCSeq: 1 BYE\nContent-Length: 0\n\n");
-        assert!(matches!(m.map_incoming(again), Mapped::Skip(_)));
+        assert!(matches!(m.map_incoming(again), Mapped::Hold(_)));
     }
 
     #[test]
