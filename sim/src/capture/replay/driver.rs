@@ -12,6 +12,7 @@ use sipvoice_core::{Config, ConfigError};
 
 use super::compare::{Divergence, compare_sip};
 use super::mapping::{Mapped, Mapper};
+use super::node::ReplayNode;
 use super::target::{ReplayTarget, choose_target};
 use crate::capture::read::{Capture, Datagram};
 use crate::capture::sip_view::{parse_sip, summary};
@@ -145,10 +146,24 @@ pub fn config_for(target: &ReplayTarget, seed: u64) -> Config {
 
 /// Replays `capture` into a fresh endpoint standing in for one side.
 pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport, ReplayError> {
+    replay_with(capture, options, Endpoint::new).map(|(report, _)| report)
+}
+
+/// Replays `capture` into the node `make` builds from the configuration for the target;
+/// returns the report and the node.
+pub fn replay_with<N, F>(
+    capture: &Capture,
+    options: &ReplayOptions,
+    make: F,
+) -> Result<(ReplayReport, N), ReplayError>
+where
+    N: ReplayNode,
+    F: FnOnce(Config, Instant) -> Result<N, ConfigError>,
+{
     let target = choose_target(capture, options.as_addr).ok_or(ReplayError::NoTarget)?;
     let config = config_for(&target, options.seed);
     let t0 = epoch();
-    let endpoint = Endpoint::new(config, t0).map_err(|e| ReplayError::Config(target.us, e))?;
+    let endpoint = make(config, t0).map_err(|e| ReplayError::Config(target.us, e))?;
     let mut run = Run {
         t0,
         endpoint,
@@ -181,6 +196,11 @@ pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport
     for d in &capture.datagrams {
         let now = t0 + d.at;
         deadline = run.fire_until(deadline, now);
+        let target = &run.report.target;
+        if d.src == target.us || target.is_our_media(d.src).is_some() {
+            // Our side talking to itself (a NAT probe, a loop): not the far end's.
+            continue;
+        }
         if d.dst == run.report.target.us {
             run.feed_sip(now, d);
         } else if let Some(rtcp) = run.report.target.is_our_media(d.dst) {
@@ -202,12 +222,12 @@ pub fn replay(capture: &Capture, options: &ReplayOptions) -> Result<ReplayReport
     }
     run.report.counts = run.endpoint.counts();
     run.report.divergences = compare_sip(capture, &run.report);
-    Ok(run.report)
+    Ok((run.report, run.endpoint))
 }
 
-struct Run {
+struct Run<N> {
     t0: Instant,
-    endpoint: Endpoint,
+    endpoint: N,
     mapper: Mapper,
     report: ReplayReport,
     /// Captured far-end responses to requests we had not sent when they were captured:
@@ -218,7 +238,7 @@ struct Run {
 /// A guard against a deadline that never moves forward.
 const MIN_STEP: Duration = Duration::from_micros(100);
 
-impl Run {
+impl<N: ReplayNode> Run<N> {
     fn at(&self, now: Instant) -> Duration {
         now.saturating_duration_since(self.t0)
     }

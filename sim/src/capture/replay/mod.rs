@@ -3,11 +3,13 @@
 mod compare;
 mod driver;
 mod mapping;
+mod node;
 mod target;
 
 pub use compare::Divergence;
 pub use driver::{
     Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped, config_for,
-    replay,
+    replay, replay_with,
 };
+pub use node::ReplayNode;
 pub use target::{ReplayTarget, choose_target};
