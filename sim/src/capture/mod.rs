@@ -1,11 +1,32 @@
 //! Packet captures: reading pcap/pcapng, decoding link and network layers, analysing the
 //! RTP streams on their own, and replaying a real call's far end into a fresh core endpoint.
 //!
+//! - [`Capture::open`] reads pcap or pcapng (Ethernet with VLAN tags, Linux cooked SLL and
+//!   SLL2, BSD loopback, raw IP; IPv4 with fragment reassembly, IPv6) into its UDP
+//!   [`Datagram`]s; whatever else is met is counted in [`CaptureCounts`], never an error.
+//! - [`analyse_rtp`] groups RTP by (source, destination, SSRC) and runs each stream through
+//!   the core's jitter buffer, decoder, loss concealment and DTMF receiver at the captured
+//!   arrival times: [`StreamReport`] has the PCM, the digits and loss/jitter figures.
+//!   Payload types come from the capture's SDP, else from the static table, else a dynamic
+//!   type whose payloads look like RFC 4733 is taken for telephone-event.
+//! - [`replay`] stands a fresh endpoint in for the callee (or the side named with
+//!   [`ReplayOptions::as_addr`]), feeds it the far end's datagrams in virtual time and maps
+//!   the far end's later messages onto our dialog (tags, Request-URI, media port); the
+//!   [`ReplayReport`] holds the SIP ladder, the events, what we sent and the
+//!   [`Divergence`]s from the captured side.
+//!
 //! ```no_run
-//! use sipvoice_sim::capture::Capture;
+//! use sipvoice_sim::capture::{Capture, ReplayOptions, analyse_rtp, replay};
+//!
 //! let capture = Capture::open("call.pcapng")?;
-//! println!("{} UDP datagrams, {} malformed frames", capture.datagrams.len(), capture.counts.malformed);
-//! # Ok::<(), sipvoice_sim::capture::CaptureError>(())
+//! for stream in &analyse_rtp(&capture).streams {
+//!     println!("{}", stream.summary());
+//! }
+//! let report = replay(&capture, &ReplayOptions::default())?;
+//! for d in &report.divergences {
+//!     println!("{d}");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod link;
@@ -13,6 +34,7 @@ mod pcap_out;
 mod read;
 mod replay;
 mod sip_view;
+mod stream_report;
 mod streams;
 mod wav;
 
@@ -26,7 +48,6 @@ pub use replay::{
 pub use sip_view::{
     PayloadKind, PayloadMap, audio_address, has_sdp, ladder_line, parse_sip, sdp_of, summary,
 };
-pub use streams::{
-    Digit, RtpAnalysis, StreamKey, StreamReport, StreamStats, analyse_rtp, analyse_rtp_with,
-};
+pub use stream_report::{Digit, RtpAnalysis, StreamKey, StreamReport, StreamStats};
+pub use streams::{analyse_rtp, analyse_rtp_with};
 pub use wav::{WavError, write_stream_wavs, write_wav};

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::streams::RtpAnalysis;
+use super::stream_report::RtpAnalysis;
 
 /// Why a WAV file could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sipvoice_core::sip::{Message, Method};
 
-use super::driver::ReplayReport;
+use super::report::ReplayReport;
 use crate::capture::read::Capture;
 use crate::capture::sip_view::{parse_sip, summary};
 

@@ -4,12 +4,11 @@ mod compare;
 mod driver;
 mod mapping;
 mod node;
+mod report;
 mod target;
 
 pub use compare::Divergence;
-pub use driver::{
-    Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped, config_for,
-    replay, replay_with,
-};
+pub use driver::{config_for, replay, replay_with};
 pub use node::ReplayNode;
+pub use report::{Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped};
 pub use target::{ReplayTarget, choose_target};
