@@ -76,17 +76,20 @@ fn rtp_only_prints_the_ladder_streams_and_digits_and_writes_wavs() {
 }
 
 #[test]
-fn full_replay_prints_the_far_ends_ladder_and_a_summary() {
+fn full_replay_prints_ladder_and_events_and_writes_events_wav_and_pcap() {
     let dir = scratch("full");
     let pcap = dir.join("sent.pcap");
+    let events = dir.join("events.jsonl");
     let capture = format!("{DATA}/sipp_g722_call_dtmf_sll2.pcapng");
     let o = sim(&[
         "replay",
         &capture,
         "--pcap-out",
         pcap.to_str().unwrap(),
-        "--linger-secs",
-        "40",
+        "--events",
+        events.to_str().unwrap(),
+        "--wav-dir",
+        dir.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = stdout(&o);
@@ -99,10 +102,81 @@ fn full_replay_prints_the_far_ends_ladder_and_a_summary() {
             "+0.000s far 127.0.0.1:5071 → us INVITE sip:service@127.0.0.1:5070 cseq=1 +sdp"
         )
     );
-    assert!(out.lines().any(|l| l.starts_with("# end +")));
-    // The pcap of what we sent opens as a capture (empty or not).
+    assert!(out.contains("+0.000s us → far 127.0.0.1:5071 100 Trying (INVITE cseq=1)"));
+    assert!(out.contains("+9.714s us → far 127.0.0.1:5071 200 OK (BYE cseq=2)"));
+    assert!(!out.contains("# diverges"), "{out}");
+    assert!(out.contains("live calls=0 transactions=0 dialogs=0 ports=0"));
+
+    // The event lines: printed in the ladder and written to --events, the same.
+    let lines: Vec<String> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert!(lines.iter().all(|l| out.contains(l.as_str())));
+    let kinds: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            match v["event"].as_str().unwrap() {
+                "dtmf" => format!("dtmf {}", v["digit"].as_str().unwrap()),
+                "call_ended" => format!("call_ended {}", v["reason"].as_str().unwrap()),
+                other => other.to_owned(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "call_started",
+            "dtmf 1",
+            "dtmf 2",
+            "dtmf 3",
+            "dtmf #",
+            "call_ended bye"
+        ]
+    );
+
+    // The call's decoded inbound audio.
+    let wav = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "wav"))
+        .expect("a WAV per call");
+    let r = hound::WavReader::open(&wav).unwrap();
+    assert_eq!(r.spec().sample_rate, 16_000);
+    assert!(r.duration() >= 16_000 * 7, "{} samples", r.duration());
+
+    // What we sent, as a pcap tshark decodes: our four SIP answers.
     let sent = sipvoice_sim::capture::Capture::open(&pcap).expect("a readable pcap");
-    assert_eq!(sent.counts.malformed, 0);
+    assert!(sent.counts.udp >= 4);
+    if let Ok(o) = Command::new("tshark")
+        .args([
+            "-r",
+            pcap.to_str().unwrap(),
+            "-Y",
+            "sip",
+            "-T",
+            "fields",
+            "-e",
+            "sip.Status-Line",
+        ])
+        .output()
+    {
+        let status: Vec<String> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            status,
+            [
+                "SIP/2.0 100 Trying",
+                "SIP/2.0 180 Ringing",
+                "SIP/2.0 200 OK",
+                "SIP/2.0 200 OK"
+            ]
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

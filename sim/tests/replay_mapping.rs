@@ -235,6 +235,7 @@ fn captured_ack_bye_and_rtp_reach_the_nodes_dialog_and_media_port() {
         vec![Divergence::MissingInReplay {
             at: Duration::from_nanos(1_385_489),
             summary: "180 Ringing (INVITE cseq=1)".to_owned(),
+            count: 1,
         }]
     );
     let ours: Vec<_> = report

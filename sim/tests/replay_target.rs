@@ -35,12 +35,24 @@ fn the_callee_of_the_sipp_call_is_chosen_with_its_media_port() {
     assert_eq!(t.is_our_media(addr("127.0.0.1:26001")), Some(true));
     assert_eq!(t.is_our_media(addr("127.0.0.1:16000")), None);
 
-    let config = config_for(&t, 9);
+    let options = ReplayOptions {
+        seed: 9,
+        ..ReplayOptions::default()
+    };
+    let config = config_for(&t, &options);
     assert_eq!(config.local_sip_addr, addr("127.0.0.1:5070"));
     assert_eq!(config.local_rtp_ip, addr("127.0.0.1:0").ip());
     assert_eq!(config.rtp_port_start, 26000);
     assert!(config.rtp_port_end > 26000);
     assert_eq!(config.rng_seed, 9);
+    // The captured callee answered 2.59 ms after the INVITE (tshark: 0.002590650 s).
+    assert_eq!(t.answered_after, Some(Duration::from_nanos(2_590_650)));
+    assert_eq!(config.answer_delay, Duration::from_nanos(2_590_650));
+    let now = ReplayOptions {
+        answer_like_capture: false,
+        ..ReplayOptions::default()
+    };
+    assert_eq!(config_for(&t, &now).answer_delay, Duration::ZERO);
     config.validate().expect("a valid configuration");
 }
 

@@ -62,6 +62,9 @@ struct ReplayArgs {
     /// Seed of the endpoint's RNG.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Answer at once instead of as late as the captured side answered.
+    #[arg(long)]
+    answer_now: bool,
     /// Seconds to keep firing timers after the capture's last datagram.
     #[arg(long, default_value_t = 70)]
     linger_secs: u64,
@@ -178,6 +181,7 @@ fn full_replay(out: &mut impl Write, args: &ReplayArgs, capture: &Capture) -> Re
         as_addr: args.as_addr,
         linger: Duration::from_secs(args.linger_secs),
         seed: args.seed,
+        answer_like_capture: !args.answer_now,
     };
     let report = replay(capture, &options).map_err(|e| e.to_string())?;
     let t = &report.target;

@@ -15,17 +15,31 @@ use crate::capture::sip_view::{parse_sip, summary};
 pub enum Divergence {
     /// The captured side sent this message; our endpoint did not.
     MissingInReplay {
-        /// Captured time.
+        /// Captured time (of the first, when repeated).
         at: Duration,
         /// The captured message's summary.
         summary: String,
+        /// How many times (retransmissions included).
+        count: usize,
     },
     /// Our endpoint sent this message; the captured side did not.
     ExtraInReplay {
-        /// Virtual time.
+        /// Virtual time (of the first, when repeated).
         at: Duration,
         /// Our message's summary.
         summary: String,
+        /// How many times (retransmissions included).
+        count: usize,
+    },
+    /// The far end's media came from another address than its SDP announced (an endpoint
+    /// that checks the source may drop it).
+    MediaSource {
+        /// Captured time of the first such packet.
+        at: Duration,
+        /// Where the packets came from.
+        from: std::net::SocketAddr,
+        /// What the far end's SDP announced.
+        announced: std::net::SocketAddr,
     },
     /// Both answered the same request with different final statuses.
     StatusDiffers {
@@ -41,14 +55,25 @@ pub enum Divergence {
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Divergence::MissingInReplay { at, summary } => write!(
+            Divergence::MissingInReplay { at, summary, count } => write!(
                 f,
-                "+{:.3}s the capture sent `{summary}`; we did not",
-                at.as_secs_f64()
+                "+{:.3}s the capture sent `{summary}`{}; we did not",
+                at.as_secs_f64(),
+                times(*count)
             ),
-            Divergence::ExtraInReplay { at, summary } => write!(
+            Divergence::ExtraInReplay { at, summary, count } => write!(
                 f,
-                "+{:.3}s we sent `{summary}`; the capture did not",
+                "+{:.3}s we sent `{summary}`{}; the capture did not",
+                at.as_secs_f64(),
+                times(*count)
+            ),
+            Divergence::MediaSource {
+                at,
+                from,
+                announced,
+            } => write!(
+                f,
+                "+{:.3}s the far end's media comes from {from}, its SDP announced {announced}",
                 at.as_secs_f64()
             ),
             Divergence::StatusDiffers {
@@ -61,6 +86,26 @@ impl fmt::Display for Divergence {
             ),
         }
     }
+}
+
+fn times(count: usize) -> String {
+    if count > 1 {
+        format!(" ({count} times)")
+    } else {
+        String::new()
+    }
+}
+
+/// Repeats of one summary become one entry with a count (time of the first kept).
+fn grouped(list: Vec<Sip>) -> Vec<(Duration, String, usize)> {
+    let mut out: Vec<(Duration, String, usize)> = Vec::new();
+    for s in list {
+        match out.iter_mut().find(|(_, summary, _)| *summary == s.summary) {
+            Some(entry) => entry.2 += 1,
+            None => out.push((s.at, s.summary, 1)),
+        }
+    }
+    out
 }
 
 /// A message reduced to what should match: `INVITE`, or `200 (INVITE)`.
@@ -142,22 +187,17 @@ pub(crate) fn compare_sip(capture: &Capture, report: &ReplayReport) -> Vec<Diver
             *slot = None;
         }
     }
+    let missing = grouped(captured.into_iter().flatten().collect());
     out.extend(
-        captured
+        missing
             .into_iter()
-            .flatten()
-            .map(|c| Divergence::MissingInReplay {
-                at: c.at,
-                summary: c.summary,
-            }),
+            .map(|(at, summary, count)| Divergence::MissingInReplay { at, summary, count }),
     );
+    let extra = grouped(ours.into_iter().flatten().collect());
     out.extend(
-        ours.into_iter()
-            .flatten()
-            .map(|c| Divergence::ExtraInReplay {
-                at: c.at,
-                summary: c.summary,
-            }),
+        extra
+            .into_iter()
+            .map(|(at, summary, count)| Divergence::ExtraInReplay { at, summary, count }),
     );
     out
 }

@@ -9,7 +9,7 @@ use sipvoice_core::endpoint::{Endpoint, Event, Output, SocketRequest};
 use sipvoice_core::sip::{Message, Response};
 use sipvoice_core::{Config, ConfigError};
 
-use super::compare::compare_sip;
+use super::compare::{Divergence, compare_sip};
 use super::mapping::{Mapped, Mapper};
 use super::node::ReplayNode;
 use super::report::{
@@ -24,15 +24,19 @@ fn epoch() -> Instant {
     Instant::now()
 }
 
-/// An endpoint configuration standing in for `target`: its SIP address, its media IP, and
-/// an RTP range starting at its captured media port when there is one.
-pub fn config_for(target: &ReplayTarget, seed: u64) -> Config {
+/// An endpoint configuration standing in for `target`: its SIP address, its media IP, an
+/// RTP range starting at its captured media port when there is one, and (with
+/// `answer_like_capture`) the captured side's answer time as the answer delay.
+pub fn config_for(target: &ReplayTarget, options: &ReplayOptions) -> Config {
     let mut config = Config {
         local_sip_addr: target.us,
         local_rtp_ip: target.us.ip(),
-        rng_seed: seed,
+        rng_seed: options.seed,
         ..Config::default()
     };
+    if options.answer_like_capture {
+        config.answer_delay = target.answered_after.unwrap_or(Duration::ZERO);
+    }
     if let Some(media) = target.media.iter().next() {
         let start = (media.port() & !1).clamp(2, 65_000);
         config.rtp_port_start = start;
@@ -58,7 +62,7 @@ where
     F: FnOnce(Config, Instant) -> Result<N, ConfigError>,
 {
     let target = choose_target(capture, options.as_addr).ok_or(ReplayError::NoTarget)?;
-    let config = config_for(&target, options.seed);
+    let config = config_for(&target, options);
     let t0 = epoch();
     let endpoint = make(config, t0).map_err(|e| ReplayError::Config(target.us, e))?;
     let mut run = Run {
@@ -66,6 +70,7 @@ where
         endpoint,
         mapper: Mapper::default(),
         held: Vec::new(),
+        media_sources: Vec::new(),
         report: ReplayReport {
             target,
             ladder: Vec::new(),
@@ -119,6 +124,7 @@ where
     }
     run.report.counts = run.endpoint.counts();
     run.report.divergences = compare_sip(capture, &run.report);
+    run.report.divergences.append(&mut run.media_sources);
     Ok((run.report, run.endpoint))
 }
 
@@ -130,6 +136,8 @@ struct Run<N> {
     /// Captured far-end responses to requests we had not sent when they were captured:
     /// time, source, summary, message.
     held: Vec<(Duration, SocketAddr, String, Box<Response>)>,
+    /// Media that came from elsewhere than the far end's SDP said.
+    media_sources: Vec<Divergence>,
 }
 
 /// A guard against a deadline that never moves forward.
@@ -233,6 +241,19 @@ impl<N: ReplayNode> Run<N> {
         } else {
             ours
         };
+        if let Some(announced) = self.mapper.far_media {
+            let noted = self.media_sources.iter().any(|m| {
+                matches!(m, Divergence::MediaSource { from, announced: a, .. } if *from == d.src && *a == announced)
+            });
+            if d.src != announced && !noted {
+                let at = self.at(now);
+                self.media_sources.push(Divergence::MediaSource {
+                    at,
+                    from: d.src,
+                    announced,
+                });
+            }
+        }
         self.endpoint
             .handle_datagram(now, local, d.src, d.payload.clone());
         self.report.fed += 1;

@@ -51,6 +51,8 @@ pub(crate) struct Mapper {
     requests: Vec<OurRequest>,
     /// Our RTP address, from the SDP our endpoint sent.
     pub(crate) our_media: Option<SocketAddr>,
+    /// The far end's RTP address, from the SDP it sent.
+    pub(crate) far_media: Option<SocketAddr>,
 }
 
 fn call_id_of(m: &Message) -> Option<String> {
@@ -135,8 +137,12 @@ impl Mapper {
 
     /// Rewrites one captured far-end message for our endpoint.
     pub(crate) fn map_incoming(&mut self, m: Message) -> Mapped {
+        let sdp_media = sdp_of(&m).as_ref().and_then(audio_address);
         match m {
             Message::Request(mut req) => {
+                if sdp_media.is_some() {
+                    self.far_media = sdp_media;
+                }
                 let Some(call_id) = req.call_id().ok().map(|c| c.as_str().to_owned()) else {
                     return Mapped::Feed(req.to_bytes());
                 };
@@ -173,6 +179,9 @@ impl Mapper {
                     return Mapped::Hold(Box::new(resp));
                 };
                 ours.answered |= final_;
+                if sdp_media.is_some() {
+                    self.far_media = sdp_media;
+                }
                 let headers = resp.headers_mut();
                 headers.remove(&HeaderName::VIA);
                 for via in &ours.vias {

@@ -20,6 +20,9 @@ pub struct ReplayOptions {
     pub linger: Duration,
     /// Seed of the endpoint's RNG (tags, SSRCs, ...).
     pub seed: u64,
+    /// Answer as late as the captured side did (its INVITE-to-2xx time becomes the
+    /// endpoint's answer delay), so that the captured ACK comes after our 2xx.
+    pub answer_like_capture: bool,
 }
 
 impl Default for ReplayOptions {
@@ -28,6 +31,7 @@ impl Default for ReplayOptions {
             as_addr: None,
             linger: Duration::from_secs(70),
             seed: 1,
+            answer_like_capture: true,
         }
     }
 }

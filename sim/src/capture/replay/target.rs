@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use sipvoice_core::sip::{Message, Method};
 
@@ -17,6 +18,8 @@ pub struct ReplayTarget {
     pub far: Option<SocketAddr>,
     /// The Call-ID of the chosen INVITE, if there is one.
     pub call_id: Option<String>,
+    /// How long after the chosen INVITE the captured side answered with a 2xx.
+    pub answered_after: Option<Duration>,
     /// Media addresses our side announced in the capture (RTP; RTCP is the port above).
     pub media: BTreeSet<SocketAddr>,
 }
@@ -34,23 +37,25 @@ impl ReplayTarget {
 
 /// A captured initial INVITE: where it went and whether it was answered with a 2xx.
 struct Invite {
+    at: Duration,
     src: SocketAddr,
     dst: SocketAddr,
     call_id: String,
-    answered: bool,
+    /// Time from the INVITE to the first 2xx, if it was answered.
+    answered: Option<Duration>,
 }
 
 /// Chooses the side to replace: `as_addr` when given, else the receiver of the first
 /// initial INVITE answered with a 2xx, else of the first initial INVITE. `None` when the
 /// capture has no INVITE and no address was given.
 pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<ReplayTarget> {
-    let sip: Vec<(SocketAddr, SocketAddr, Message)> = capture
+    let sip: Vec<(Duration, SocketAddr, SocketAddr, Message)> = capture
         .datagrams
         .iter()
-        .filter_map(|d| parse_sip(&d.payload).map(|m| (d.src, d.dst, m)))
+        .filter_map(|d| parse_sip(&d.payload).map(|m| (d.at, d.src, d.dst, m)))
         .collect();
     let mut invites: Vec<Invite> = Vec::new();
-    for (src, dst, m) in &sip {
+    for (at, src, dst, m) in &sip {
         match m {
             Message::Request(req) if req.method() == &Method::Invite => {
                 let initial = req.to().is_ok_and(|to| to.tag().is_none());
@@ -61,10 +66,11 @@ pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<R
                         .any(|i| i.call_id == call_id.as_str() && i.dst == *dst)
                 {
                     invites.push(Invite {
+                        at: *at,
                         src: *src,
                         dst: *dst,
                         call_id: call_id.as_str().to_owned(),
-                        answered: false,
+                        answered: None,
                     });
                 }
             }
@@ -73,8 +79,8 @@ pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<R
                 let call_id = resp.call_id().map(|c| c.as_str().to_owned());
                 if let (true, Ok(call_id)) = (is_invite, call_id) {
                     for i in invites.iter_mut() {
-                        if i.call_id == call_id && i.dst == *src {
-                            i.answered = true;
+                        if i.call_id == call_id && i.dst == *src && i.answered.is_none() {
+                            i.answered = Some(at.saturating_sub(i.at));
                         }
                     }
                 }
@@ -87,19 +93,20 @@ pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<R
         Some(us) => invites.iter().find(|i| i.dst == us),
         None => invites
             .iter()
-            .find(|i| i.answered)
+            .find(|i| i.answered.is_some())
             .or_else(|| invites.first()),
     };
     let us = as_addr.or(chosen.map(|i| i.dst))?;
     let media = sip
         .iter()
-        .filter(|(src, _, _)| *src == us)
-        .filter_map(|(_, _, m)| sdp_of(m).as_ref().and_then(audio_address))
+        .filter(|(_, src, _, _)| *src == us)
+        .filter_map(|(_, _, _, m)| sdp_of(m).as_ref().and_then(audio_address))
         .collect();
     Some(ReplayTarget {
         us,
         far: chosen.map(|i| i.src),
         call_id: chosen.map(|i| i.call_id.clone()),
+        answered_after: chosen.and_then(|i| i.answered),
         media,
     })
 }
