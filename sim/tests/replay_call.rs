@@ -140,3 +140,58 @@ fn public_g722_call_is_answered_with_g722_and_its_differences_reported() {
             .any(|s| s.what.starts_with("200 OK (BYE"))
     );
 }
+
+#[test]
+fn pbx_call_gives_6789123_through_the_endpoint_when_media_follows_the_sdp() {
+    let capture = Capture::open(format!("{SHARED}/testdata/captures/SIP_DTMF2.pcap")).unwrap();
+    let callee = "192.168.105.110:5060".parse().unwrap();
+    // As captured: the media comes from another host than the SDP announced; the endpoint
+    // drops it, and the report says why.
+    let faithful = ReplayOptions {
+        as_addr: Some(callee),
+        ..ReplayOptions::default()
+    };
+    let report = replay(&capture, &faithful).unwrap();
+    assert!(
+        report.divergences.iter().any(|d| matches!(
+            d,
+            Divergence::MediaSource { from, announced, .. }
+                if from.to_string() == "192.168.105.172:4376"
+                    && announced.to_string() == "192.168.105.110:4374"
+        )),
+        "{:#?}",
+        report.divergences
+    );
+    assert!(
+        !events(&report)
+            .iter()
+            .any(|e| matches!(e, Event::Dtmf { .. }))
+    );
+
+    // Media presented as coming from the SDP's address: every digit, in order, once.
+    let mapped = ReplayOptions {
+        media_from_sdp: true,
+        ..faithful
+    };
+    let report = replay(&capture, &mapped).unwrap();
+    let ev = events(&report);
+    let Some(Event::CallStarted { info, .. }) =
+        ev.iter().find(|e| matches!(e, Event::CallStarted { .. }))
+    else {
+        panic!("no CallStarted in {ev:#?}")
+    };
+    assert_eq!(info.codec, Some(Codec::Pcma));
+    let digits: String = ev
+        .iter()
+        .filter_map(|e| match e {
+            Event::Dtmf { digit, .. } => Some(*digit),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(digits, "6789123");
+    let Some((_, pcm)) = report.audio.values().next() else {
+        panic!("no audio")
+    };
+    assert!(pcm.len() > 8000 * 18, "{} samples", pcm.len());
+    assert!(report.counts.is_empty(), "{:?}", report.counts);
+}

@@ -3,6 +3,7 @@
 //! ```text
 //! sipvoice-sim replay CAPTURE [--as HOST:PORT] [--rtp-only] [--events PATH]
 //!                             [--wav-dir DIR] [--pcap-out FILE] [--seed N] [--linger-secs N]
+//!                             [--answer-now] [--media-from-sdp]
 //! ```
 //!
 //! Replay prints the SIP ladder (time, direction, summary) and the core's events as JSON
@@ -65,6 +66,9 @@ struct ReplayArgs {
     /// Answer at once instead of as late as the captured side answered.
     #[arg(long)]
     answer_now: bool,
+    /// Feed the far end's media as coming from the address its SDP announced.
+    #[arg(long)]
+    media_from_sdp: bool,
     /// Seconds to keep firing timers after the capture's last datagram.
     #[arg(long, default_value_t = 70)]
     linger_secs: u64,
@@ -182,6 +186,7 @@ fn full_replay(out: &mut impl Write, args: &ReplayArgs, capture: &Capture) -> Re
         linger: Duration::from_secs(args.linger_secs),
         seed: args.seed,
         answer_like_capture: !args.answer_now,
+        media_from_sdp: args.media_from_sdp,
     };
     let report = replay(capture, &options).map_err(|e| e.to_string())?;
     let t = &report.target;

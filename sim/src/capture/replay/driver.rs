@@ -71,6 +71,7 @@ where
         mapper: Mapper::default(),
         held: Vec::new(),
         media_sources: Vec::new(),
+        media_from_sdp: options.media_from_sdp,
         report: ReplayReport {
             target,
             ladder: Vec::new(),
@@ -138,6 +139,8 @@ struct Run<N> {
     held: Vec<(Duration, SocketAddr, String, Box<Response>)>,
     /// Media that came from elsewhere than the far end's SDP said.
     media_sources: Vec<Divergence>,
+    /// Present the far end's media as coming from the address its SDP announced.
+    media_from_sdp: bool,
 }
 
 /// A guard against a deadline that never moves forward.
@@ -241,11 +244,20 @@ impl<N: ReplayNode> Run<N> {
         } else {
             ours
         };
+        let mut src = d.src;
         if let Some(announced) = self.mapper.far_media {
             let noted = self.media_sources.iter().any(|m| {
                 matches!(m, Divergence::MediaSource { from, announced: a, .. } if *from == d.src && *a == announced)
             });
-            if d.src != announced && !noted {
+            if self.media_from_sdp {
+                let port = if rtcp {
+                    announced.port().wrapping_add(1)
+                } else {
+                    announced.port()
+                };
+                src = SocketAddr::new(announced.ip(), port);
+            }
+            if d.src != announced && !rtcp && !noted {
                 let at = self.at(now);
                 self.media_sources.push(Divergence::MediaSource {
                     at,
@@ -255,7 +267,7 @@ impl<N: ReplayNode> Run<N> {
             }
         }
         self.endpoint
-            .handle_datagram(now, local, d.src, d.payload.clone());
+            .handle_datagram(now, local, src, d.payload.clone());
         self.report.fed += 1;
     }
 

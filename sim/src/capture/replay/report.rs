@@ -23,6 +23,9 @@ pub struct ReplayOptions {
     /// Answer as late as the captured side did (its INVITE-to-2xx time becomes the
     /// endpoint's answer delay), so that the captured ACK comes after our 2xx.
     pub answer_like_capture: bool,
+    /// Feed the far end's media as if it came from the address its SDP announced (for
+    /// captures whose media source differs from their SDP; see [`Divergence::MediaSource`]).
+    pub media_from_sdp: bool,
 }
 
 impl Default for ReplayOptions {
@@ -32,6 +35,7 @@ impl Default for ReplayOptions {
             linger: Duration::from_secs(70),
             seed: 1,
             answer_like_capture: true,
+            media_from_sdp: false,
         }
     }
 }
