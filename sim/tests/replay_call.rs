@@ -195,3 +195,45 @@ fn pbx_call_gives_6789123_through_the_endpoint_when_media_follows_the_sdp() {
     assert!(pcm.len() > 8000 * 18, "{} samples", pcm.len());
     assert!(report.counts.is_empty(), "{:?}", report.counts);
 }
+
+#[test]
+fn public_g722_call_replayed_as_the_caller_decodes_the_callees_audio_and_ends_with_its_bye() {
+    let capture = Capture::open(format!("{SHARED}/testdata/captures/sip-rtp-g722.pcap")).unwrap();
+    let options = ReplayOptions {
+        as_addr: Some("10.0.2.20:5060".parse().unwrap()),
+        ..ReplayOptions::default()
+    };
+    let report = replay(&capture, &options).unwrap();
+    assert_eq!(report.target.role, sipvoice_sim::capture::Role::Caller);
+    let ev = events(&report);
+    let Some(Event::CallStarted { info, .. }) =
+        ev.iter().find(|e| matches!(e, Event::CallStarted { .. }))
+    else {
+        panic!("no CallStarted in {ev:#?}")
+    };
+    assert_eq!(info.codec, Some(Codec::G722));
+    assert_eq!(
+        info.direction,
+        sipvoice_core::endpoint::CallDirection::Outbound
+    );
+    let Some(Event::CallEnded { reason, stats, .. }) = ev.last() else {
+        panic!("the call did not end: {ev:#?}")
+    };
+    assert_eq!(
+        *reason,
+        EndReason::Bye {
+            reason: Some("Q.850;cause=16;text=\"NORMAL_CLEARING\"".to_owned())
+        }
+    );
+    assert_eq!((stats.packets_received, stats.packets_lost), (425, 0));
+    // Our INVITE, ACK and 200 to BYE are the captured caller's.
+    assert!(report.divergences.is_empty(), "{:#?}", report.divergences);
+    assert!(report.counts.is_empty());
+    // The callee's 8.5 s of G.722, decoded by the endpoint as by the RTP-only analysis.
+    let (rate, pcm) = report.audio.values().next().expect("audio");
+    assert_eq!(*rate, 16_000);
+    let reference = &analyse_rtp(&capture).streams[0];
+    assert_eq!(pcm.len(), reference.pcm.len());
+    let (a, b) = (rms(pcm), rms(&reference.pcm));
+    assert!((a - b).abs() < 0.01 * b, "rms {a} vs {b}");
+}

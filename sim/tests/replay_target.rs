@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use sipvoice_sim::capture::{
-    Capture, Direction, ReplayError, ReplayOptions, choose_target, config_for, replay,
+    Capture, Direction, ReplayError, ReplayOptions, Role, choose_target, config_for, replay,
 };
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
@@ -65,6 +65,16 @@ fn the_g722_capture_callee_is_the_side_that_answered() {
     assert_eq!(
         t.media.iter().copied().collect::<Vec<_>>(),
         vec![addr("10.0.2.15:17472")]
+    );
+    assert_eq!(t.role, Role::Callee);
+    // Naming the caller makes us the caller: we dial at the captured INVITE's time.
+    let t = choose_target(&c, Some(addr("10.0.2.20:5060"))).unwrap();
+    assert_eq!(t.role, Role::Caller);
+    assert_eq!(t.far, Some(addr("10.0.2.15:5060")));
+    assert_eq!(t.invite_at, Some(Duration::ZERO));
+    assert_eq!(
+        t.media.iter().copied().collect::<Vec<_>>(),
+        vec![addr("10.0.2.20:6000")]
     );
 }
 

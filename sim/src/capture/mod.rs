@@ -43,7 +43,7 @@ pub use pcap_out::{PcapOutError, udp_frame, write_udp_pcap};
 pub use read::{Capture, CaptureCounts, CaptureError, CaptureFormat, Datagram};
 pub use replay::{
     Direction, Divergence, LadderEntry, ReplayError, ReplayNode, ReplayOptions, ReplayReport,
-    ReplayTarget, Sent, Skipped, choose_target, config_for, replay, replay_with,
+    ReplayTarget, Role, Sent, Skipped, choose_target, config_for, replay, replay_with,
 };
 pub use sip_view::{
     PayloadKind, PayloadMap, audio_address, has_sdp, ladder_line, parse_sip, sdp_of, summary,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use sipvoice_core::endpoint::{Endpoint, Event, Output, SocketRequest};
+use sipvoice_core::endpoint::{DialRequest, Endpoint, Event, Output, SocketRequest};
 use sipvoice_core::sip::{Message, Response};
 use sipvoice_core::{Config, ConfigError};
 
@@ -15,7 +15,7 @@ use super::node::ReplayNode;
 use super::report::{
     Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped,
 };
-use super::target::{ReplayTarget, choose_target};
+use super::target::{ReplayTarget, Role, choose_target};
 use crate::capture::read::{Capture, Datagram};
 use crate::capture::sip_view::{parse_sip, summary};
 
@@ -100,8 +100,13 @@ where
         let now = t0 + d.at;
         deadline = run.fire_until(deadline, now);
         let target = &run.report.target;
+        if d.src == target.us && target.role == Role::Caller && Some(d.at) == target.invite_at {
+            run.dial(now, d);
+            deadline = run.drain(now);
+            continue;
+        }
         if d.src == target.us || target.is_our_media(d.src).is_some() {
-            // Our side talking to itself (a NAT probe, a loop): not the far end's.
+            // What our side sent, or its self-traffic (a NAT probe, a loop): not the far end's.
             continue;
         }
         if d.dst == run.report.target.us {
@@ -183,6 +188,30 @@ impl<N: ReplayNode> Run<N> {
             now = step;
             self.endpoint.handle_timeout(now);
             deadline = self.drain(now);
+        }
+    }
+
+    /// Places the captured call from our endpoint: same Request-URI, From and X- headers,
+    /// to the captured callee.
+    fn dial(&mut self, now: Instant, d: &Datagram) {
+        let Some(Message::Request(invite)) = parse_sip(&d.payload) else {
+            return;
+        };
+        let mut request = DialRequest::new(invite.uri().as_str(), d.dst);
+        request.from = invite.from().ok().map(|f| f.uri().as_str().to_owned());
+        request.headers = invite
+            .headers()
+            .x_headers()
+            .map(|(n, v)| (n.to_owned(), v.as_str().to_owned()))
+            .collect();
+        match self.endpoint.dial(now, request) {
+            Ok(Some(ours)) => {
+                if let Ok(captured) = invite.call_id() {
+                    self.mapper.bind_call_id(captured.as_str(), &ours);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => self.skip(now, format!("the captured INVITE: dialling it failed: {e}")),
         }
     }
 

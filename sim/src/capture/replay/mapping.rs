@@ -53,6 +53,8 @@ pub(crate) struct Mapper {
     pub(crate) our_media: Option<SocketAddr>,
     /// The far end's RTP address, from the SDP it sent.
     pub(crate) far_media: Option<SocketAddr>,
+    /// Captured Call-IDs of calls our endpoint placed itself, and the Call-IDs it chose.
+    call_ids: HashMap<String, String>,
 }
 
 fn call_id_of(m: &Message) -> Option<String> {
@@ -135,8 +137,25 @@ impl Mapper {
         }
     }
 
+    /// A call our endpoint placed in the capture's place: `ours` stands for `captured`.
+    pub(crate) fn bind_call_id(&mut self, captured: &str, ours: &str) {
+        if let Some(call) = self.calls.get(captured).cloned() {
+            let entry = self.calls.entry(ours.to_owned()).or_default();
+            entry.captured_tags.extend(call.captured_tags);
+        }
+        self.call_ids.insert(captured.to_owned(), ours.to_owned());
+    }
+
     /// Rewrites one captured far-end message for our endpoint.
-    pub(crate) fn map_incoming(&mut self, m: Message) -> Mapped {
+    pub(crate) fn map_incoming(&mut self, mut m: Message) -> Mapped {
+        let captured_id = call_id_of(&m);
+        if let Some(ours) = captured_id.and_then(|c| self.call_ids.get(&c)) {
+            let headers = match &mut m {
+                Message::Request(r) => r.headers_mut(),
+                Message::Response(r) => r.headers_mut(),
+            };
+            let _ = headers.replace(HeaderName::CALL_ID, ours.as_str());
+        }
         let sdp_media = sdp_of(&m).as_ref().and_then(audio_address);
         match m {
             Message::Request(mut req) => {

@@ -11,4 +11,4 @@ pub use compare::Divergence;
 pub use driver::{config_for, replay, replay_with};
 pub use node::ReplayNode;
 pub use report::{Direction, LadderEntry, ReplayError, ReplayOptions, ReplayReport, Sent, Skipped};
-pub use target::{ReplayTarget, choose_target};
+pub use target::{ReplayTarget, Role, choose_target};

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
-use sipvoice_core::endpoint::{Counts, Endpoint, Output};
+use sipvoice_core::endpoint::{CommandError, Counts, DialRequest, Endpoint, Output};
 
 /// The verbs of a sans-IO SIP node, as the core's [`Endpoint`] has them.
 pub trait ReplayNode {
@@ -18,6 +18,11 @@ pub trait ReplayNode {
     fn poll_output(&mut self) -> Output;
     /// Live state held.
     fn counts(&self) -> Counts;
+    /// Places a call; returns the SIP Call-ID chosen, `None` when the node cannot dial.
+    fn dial(&mut self, now: Instant, request: DialRequest) -> Result<Option<String>, CommandError> {
+        let _ = (now, request);
+        Ok(None)
+    }
 }
 
 impl ReplayNode for Endpoint {
@@ -45,5 +50,10 @@ impl ReplayNode for Endpoint {
 
     fn counts(&self) -> Counts {
         Endpoint::counts(self)
+    }
+
+    fn dial(&mut self, now: Instant, request: DialRequest) -> Result<Option<String>, CommandError> {
+        let call = Endpoint::dial(self, now, request)?;
+        Ok(self.call_info(call).map(|info| info.sip_call_id.clone()))
     }
 }

@@ -9,12 +9,25 @@ use sipvoice_core::sip::{Message, Method};
 use crate::capture::read::Capture;
 use crate::capture::sip_view::{audio_address, parse_sip, sdp_of};
 
+/// Which end of the chosen call our endpoint plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// We receive the INVITE (user agent server).
+    Callee,
+    /// We send the INVITE: the endpoint dials at the captured INVITE's time.
+    Caller,
+}
+
 /// The side of the capture a fresh endpoint replaces, and its peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplayTarget {
     /// The captured SIP address we stand in for (the callee, or `--as`).
     pub us: SocketAddr,
-    /// The far end that sent the chosen INVITE, if there is one.
+    /// Whether we answer or place the chosen call.
+    pub role: Role,
+    /// Captured time of the chosen INVITE.
+    pub invite_at: Option<Duration>,
+    /// The other end of the chosen call, if there is one.
     pub far: Option<SocketAddr>,
     /// The Call-ID of the chosen INVITE, if there is one.
     pub call_id: Option<String>,
@@ -45,9 +58,10 @@ struct Invite {
     answered: Option<Duration>,
 }
 
-/// Chooses the side to replace: `as_addr` when given, else the receiver of the first
-/// initial INVITE answered with a 2xx, else of the first initial INVITE. `None` when the
-/// capture has no INVITE and no address was given.
+/// Chooses the side to replace: `as_addr` when given (the callee of an INVITE sent to it,
+/// else the caller of an INVITE it sent), else the receiver of the first initial INVITE
+/// answered with a 2xx, else of the first initial INVITE. `None` when the capture has no
+/// INVITE and no address was given.
 pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<ReplayTarget> {
     let sip: Vec<(Duration, SocketAddr, SocketAddr, Message)> = capture
         .datagrams
@@ -89,14 +103,24 @@ pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<R
             Message::Response(_) => {}
         }
     }
-    let chosen = match as_addr {
-        Some(us) => invites.iter().find(|i| i.dst == us),
-        None => invites
-            .iter()
-            .find(|i| i.answered.is_some())
-            .or_else(|| invites.first()),
+    let (chosen, role) = match as_addr {
+        Some(us) => match invites.iter().find(|i| i.dst == us) {
+            Some(i) => (Some(i), Role::Callee),
+            None => match invites.iter().find(|i| i.src == us) {
+                Some(i) => (Some(i), Role::Caller),
+                None => (None, Role::Callee),
+            },
+        },
+        None => (
+            invites
+                .iter()
+                .find(|i| i.answered.is_some())
+                .or_else(|| invites.first()),
+            Role::Callee,
+        ),
     };
     let us = as_addr.or(chosen.map(|i| i.dst))?;
+    let far = chosen.map(|i| if role == Role::Caller { i.dst } else { i.src });
     let media = sip
         .iter()
         .filter(|(_, src, _, _)| *src == us)
@@ -104,7 +128,9 @@ pub fn choose_target(capture: &Capture, as_addr: Option<SocketAddr>) -> Option<R
         .collect();
     Some(ReplayTarget {
         us,
-        far: chosen.map(|i| i.src),
+        role,
+        invite_at: chosen.map(|i| i.at),
+        far,
         call_id: chosen.map(|i| i.call_id.clone()),
         answered_after: chosen.and_then(|i| i.answered),
         media,
