@@ -10,10 +10,14 @@
 //!   Payload types come from the capture's SDP, else from the static table, else a dynamic
 //!   type whose payloads look like RFC 4733 is taken for telephone-event.
 //! - [`replay`] stands a fresh endpoint in for the callee (or the side named with
-//!   [`ReplayOptions::as_addr`]), feeds it the far end's datagrams in virtual time and maps
-//!   the far end's later messages onto our dialog (tags, Request-URI, media port); the
-//!   [`ReplayReport`] holds the SIP ladder, the events, what we sent and the
-//!   [`Divergence`]s from the captured side.
+//!   [`ReplayOptions::as_addr`]; naming the caller makes the endpoint dial at the captured
+//!   INVITE's time), feeds it the far end's datagrams in virtual time, firing its timers in
+//!   between, and maps the far end's later messages onto our dialog (Call-ID, tags,
+//!   Request-URI, Via/CSeq of responses, media port). Captured answers to requests we have
+//!   not sent yet are held until we send them. The [`ReplayReport`] holds the SIP ladder,
+//!   the events, the decoded audio, what we sent and the [`Divergence`]s from the captured
+//!   side (messages one side sent and the other did not, different final statuses, media
+//!   from another address than the SDP announced).
 //!
 //! ```no_run
 //! use sipvoice_sim::capture::{Capture, ReplayOptions, analyse_rtp, replay};
