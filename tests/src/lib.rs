@@ -1,1 +1,35 @@
-//! sipvoice-tests: cross-crate scenarios and interop tests with real peers (arrive with the runtime issue).
+//! sipvoice-tests: cross-crate scenarios and interop tests with real SIP peers.
+//!
+//! The library is the harness the tests in `tests/` share:
+//! - [`WorkDir`]: a scratch directory per test (kept when the test fails);
+//! - [`PortBlock`]: loopback ports of a test's own, checked free;
+//! - [`Proc`]: a peer process bounded by `timeout`, stopped by PID when dropped;
+//! - [`Sipp`] / [`SippStats`]: SIPp command lines and their `-trace_stat` verdict;
+//! - [`Server`] / [`sipvoice_bin`]: `sipvoice serve` under test, its [`EventLog`] and
+//!   recordings ([`WavInfo`]);
+//! - [`require_programs`]: a test whose peer is missing is skipped with a printed
+//!   reason, or fails when `SIPVOICE_REQUIRE_PEERS` is set (as in CI).
+//!
+//! Everything binds 127.0.0.1 only.
+
+mod events;
+mod peers;
+mod ports;
+mod probe;
+mod process;
+mod sipp;
+mod sipvoice;
+mod wav;
+mod workdir;
+
+pub use events::{EventLog, count, dtmf_digits, field, of_kind, parse_event_lines};
+pub use peers::{
+    can_send_raw, find_program, peers_file, peers_required, require_programs, shared_dir,
+};
+pub use ports::{PortBlock, port_is_free};
+pub use probe::{options, status_code};
+pub use process::Proc;
+pub use sipp::{Sipp, SippProc, SippRun, SippStats};
+pub use sipvoice::{Server, executable_from_messages, sipvoice_bin, spawn_call};
+pub use wav::WavInfo;
+pub use workdir::WorkDir;
