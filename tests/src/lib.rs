@@ -7,22 +7,28 @@
 //! - [`Sipp`] / [`SippStats`]: SIPp command lines and their `-trace_stat` verdict;
 //! - [`Server`] / [`sipvoice_bin`]: `sipvoice serve` under test, its [`EventLog`] and
 //!   recordings ([`WavInfo`]);
+//! - [`Baresip`], [`start_kamailio`], [`Capture`]: the other peers on the test's ports;
 //! - [`require_programs`]: a test whose peer is missing is skipped with a printed
 //!   reason, or fails when `SIPVOICE_REQUIRE_PEERS` is set (as in CI).
 //!
 //! Everything binds 127.0.0.1 only.
 
+mod baresip;
 mod events;
+mod kamailio;
 mod peers;
 mod ports;
 mod probe;
 mod process;
 mod sipp;
 mod sipvoice;
+mod tshark;
 mod wav;
 mod workdir;
 
+pub use baresip::{Baresip, BaresipPorts, baresip_config, netstring, parse_netstrings};
 pub use events::{EventLog, count, dtmf_digits, field, of_kind, parse_event_lines};
+pub use kamailio::{dispatcher_list, kamailio_config, start_kamailio};
 pub use peers::{
     can_send_raw, find_program, peers_file, peers_required, require_programs, shared_dir,
 };
@@ -31,5 +37,6 @@ pub use probe::{options, status_code};
 pub use process::Proc;
 pub use sipp::{Sipp, SippProc, SippRun, SippStats};
 pub use sipvoice::{Server, executable_from_messages, sipvoice_bin, spawn_call};
+pub use tshark::{Capture, RtpStream, parse_rtp_streams, tshark_read, udp_ports_filter};
 pub use wav::WavInfo;
 pub use workdir::WorkDir;
