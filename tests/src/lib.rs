@@ -20,6 +20,7 @@ mod peers;
 mod ports;
 mod probe;
 mod process;
+mod reference;
 mod sipp;
 mod sipvoice;
 mod tshark;
@@ -30,11 +31,13 @@ pub use baresip::{Baresip, BaresipPorts, baresip_config, netstring, parse_netstr
 pub use events::{EventLog, count, dtmf_digits, field, of_kind, parse_event_lines};
 pub use kamailio::{dispatcher_list, kamailio_config, start_kamailio};
 pub use peers::{
-    can_send_raw, find_program, peers_file, peers_required, require_programs, shared_dir,
+    assert_pcap_play, can_send_raw, find_program, own_scenario, peers_file, peers_required,
+    require_programs, shared_dir,
 };
 pub use ports::{PortBlock, port_is_free};
 pub use probe::{options, status_code};
 pub use process::Proc;
+pub use reference::{find_samples, g711_prompt_reference, g722_prompt_reference};
 pub use sipp::{Sipp, SippProc, SippRun, SippStats};
 pub use sipvoice::{Server, executable_from_messages, sipvoice_bin, spawn_call};
 pub use tshark::{Capture, RtpStream, parse_rtp_streams, tshark_read, udp_ports_filter};

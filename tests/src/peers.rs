@@ -21,6 +21,15 @@ pub fn peers_file(rel: &str) -> PathBuf {
     p
 }
 
+/// A SIPp scenario of this crate (`tests/scenarios/NAME`).
+pub fn own_scenario(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    assert!(p.is_file(), "missing scenario {}", p.display());
+    p
+}
+
 /// The executable `name` from `PATH`, `/usr/sbin` or `/sbin` (Kamailio lives in sbin).
 pub fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -65,8 +74,9 @@ pub fn require_programs<const N: usize>(test: &str, names: [&str; N]) -> Option<
     None
 }
 
-/// Whether this process may open raw sockets (SIPp's `play_pcap_audio` needs them).
-pub fn can_send_raw() -> bool {
+/// Whether `sipp` may open raw sockets (its `play_pcap_audio` needs them): this process
+/// has `CAP_NET_RAW` (e.g. root), or the binary carries it as a file capability.
+pub fn can_send_raw(sipp: &Path) -> bool {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let eff = status
         .lines()
@@ -74,7 +84,22 @@ pub fn can_send_raw() -> bool {
         .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
         .unwrap_or(0);
     const CAP_NET_RAW: u32 = 13;
-    eff & (1 << CAP_NET_RAW) != 0
+    if eff & (1 << CAP_NET_RAW) != 0 {
+        return true;
+    }
+    find_program("getcap")
+        .and_then(|g| std::process::Command::new(g).arg(sipp).output().ok())
+        .is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains("cap_net_raw"))
+}
+
+/// Panics with the remedy unless `sipp` can play pcaps (see [`can_send_raw`]).
+pub fn assert_pcap_play(sipp: &Path) {
+    assert!(
+        can_send_raw(sipp),
+        "SIPp play_pcap_audio needs a raw socket: run the tests as root or \
+         `setcap cap_net_raw+ep {}` (.ci/run does)",
+        sipp.display()
+    );
 }
 
 #[cfg(test)]

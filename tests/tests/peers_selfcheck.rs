@@ -4,8 +4,8 @@
 //! the product is at fault.
 
 use sipvoice_tests::{
-    Baresip, BaresipPorts, Capture, PortBlock, Sipp, WorkDir, can_send_raw, parse_rtp_streams,
-    peers_file, require_programs, start_kamailio, tshark_read, udp_ports_filter,
+    Baresip, BaresipPorts, Capture, PortBlock, Sipp, WorkDir, assert_pcap_play, own_scenario,
+    parse_rtp_streams, peers_file, require_programs, start_kamailio, tshark_read, udp_ports_filter,
 };
 use std::time::Duration;
 
@@ -42,10 +42,7 @@ fn g722_scenario_passes_against_its_standin_and_tshark_sees_the_media() {
     let Some([sipp, tshark]) = require_programs(name, ["sipp", "tshark"]) else {
         return;
     };
-    assert!(
-        can_send_raw(),
-        "SIPp play_pcap_audio needs root or CAP_NET_RAW (run as root, or setcap cap_net_raw+ep sipp)"
-    );
+    assert_pcap_play(&sipp);
     let dir = WorkDir::new("selfcheck-g722");
     let ports = PortBlock::allocate(12);
     let (uas_sip, uac_sip, uas_mp, uac_mp) =
@@ -162,10 +159,7 @@ fn baresip_calls_the_sipp_standin_and_sends_dtmf() {
     let Some([sipp, baresip]) = require_programs(name, ["sipp", "baresip"]) else {
         return;
     };
-    assert!(
-        can_send_raw(),
-        "SIPp play_pcap_audio needs root or CAP_NET_RAW"
-    );
+    assert_pcap_play(&sipp);
     let dir = WorkDir::new("selfcheck-baresip");
     let ports = PortBlock::allocate(30);
     let mut uas = Sipp::new("uas", ports.port(0), None)
@@ -200,4 +194,34 @@ fn baresip_calls_the_sipp_standin_and_sends_dtmf() {
         caller.proc.tail(30)
     );
     caller.command("quit", "", Duration::from_millis(500));
+}
+
+#[test]
+fn codec_scenario_logs_the_answered_payload_type() {
+    let name = "codec_scenario_logs_the_answered_payload_type";
+    let Some([sipp]) = require_programs(name, ["sipp"]) else {
+        return;
+    };
+    assert_pcap_play(&sipp);
+    let dir = WorkDir::new("selfcheck-codec");
+    let ports = PortBlock::allocate(12);
+    // SIPp's built-in uas answers PT 0 whatever is offered, and echoes RTP.
+    let mut uas = Sipp::new("uas", ports.port(0), None)
+        .builtin("uas")
+        .media_port(ports.port(4))
+        .arg("-rtp_echo")
+        .calls(1)
+        .spawn(&sipp, dir.path());
+    std::thread::sleep(Duration::from_millis(500));
+    let uac = Sipp::new("uac", ports.port(1), Some(ports.addr(0)))
+        .scenario(own_scenario("uac_codec_call.xml"))
+        .media_port(ports.port(8))
+        .key("offer", "0 8")
+        .key("audio_pcap", peers_file("media/pcmu_8s.pcap"))
+        .key("dtmf_pcap", peers_file("media/dtmf_only_123hash.pcap"))
+        .calls(1)
+        .run(&sipp, dir.path());
+    assert_eq!(uac.status.code(), Some(0), "{}", uac.describe());
+    assert!(uac.logs.contains("first=0"), "{}", uac.describe());
+    assert_eq!(uas.finish().stats.successful(), 1);
 }
