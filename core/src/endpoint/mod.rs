@@ -42,11 +42,20 @@
 //! endpoint.handle_timeout(deadline.max(now + Duration::from_millis(1)));
 //! ```
 
+mod admission;
+mod call;
 mod command;
+mod dialog;
 mod event;
 mod event_line;
 mod ids;
+mod inbound;
+mod indialog;
+mod media;
+mod messages;
+mod outbound;
 mod output;
+mod transaction;
 
 pub use command::{CommandError, DialRequest};
 pub use event::{AudioFrame, CallDirection, CallInfo, DtmfSource, EndReason, Event};
@@ -54,14 +63,21 @@ pub use event_line::EventLines;
 pub use ids::CallId;
 pub use output::{Output, SocketRequest, Transmit};
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use crate::auth::{DigestServer, ServerConfig};
 use crate::config::{Config, ConfigError};
+use crate::ports::PortPool;
+use crate::rng::Rng;
 use crate::session::CallStats;
+use crate::timer::TimerQueue;
+
+use call::{Call, CallTimer};
+use transaction::{Timer, Transactions, TxId};
 
 /// How much live state an endpoint holds; every scenario ends with all of it at zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -96,6 +112,17 @@ pub struct Drops {
     pub media: u64,
 }
 
+/// What a timer in the endpoint's heap stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum TimerKey {
+    /// A transaction timer (A–M).
+    Tx(TxId, Timer),
+    /// A call timer (answer delay, 2xx retransmission, ACK wait, media, decision).
+    Call(CallId, CallTimer),
+    /// The digest nonce store's next expiry.
+    Nonces,
+}
+
 /// A SIP user agent (UAS for inbound calls, UAC for dialled ones) with its calls and media.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -103,17 +130,60 @@ pub struct Endpoint {
     now: Instant,
     outputs: VecDeque<Output>,
     drops: Drops,
+    rng: Rng,
+    timers: TimerQueue<TimerKey>,
+    txs: Transactions,
+    calls: HashMap<CallId, Call>,
+    /// (Call-ID, our tag) → call.
+    dialogs: HashMap<(String, String), CallId>,
+    /// Media socket (RTP or RTCP, bound or being bound) → call.
+    sockets: HashMap<SocketAddr, (CallId, bool)>,
+    /// Sockets whose bind is still unanswered though their call no longer wants them.
+    orphans: std::collections::HashSet<SocketAddr>,
+    /// Live `X-Session-ID`s.
+    session_ids: HashMap<String, CallId>,
+    /// (Call-ID, From tag, CSeq) of initial INVITEs in progress (RFC 3261 §8.2.2.2).
+    merged: HashMap<(String, String, u32), TxId>,
+    ports: PortPool,
+    auth: Option<DigestServer>,
+    next_call: u64,
+    shutting_down: bool,
+    /// Our Via sent-by and Contact.
+    sent_by: String,
+    contact: String,
 }
 
 impl Endpoint {
     /// Creates an endpoint; the configuration is validated first.
     pub fn new(config: Config, now: Instant) -> Result<Self, ConfigError> {
         config.validate()?;
+        let mut rng = Rng::from_seed(config.rng_seed);
+        let auth = config.auth_enabled().then(|| {
+            let mut server = ServerConfig::new(config.auth_realm.clone());
+            server.nonce_lifetime = config.nonce_lifetime;
+            DigestServer::new(server, rng.as_rng_core())
+        });
+        let advertised = SocketAddr::new(config.advertised_address(), config.local_sip_addr.port());
         Ok(Self {
+            ports: PortPool::new(config.rtp_port_start, config.rtp_port_end),
+            sent_by: advertised.to_string(),
+            contact: format!("<sip:sipvoice@{advertised}>"),
             config,
             now,
             outputs: VecDeque::new(),
             drops: Drops::default(),
+            rng,
+            timers: TimerQueue::new(),
+            txs: Transactions::default(),
+            calls: HashMap::new(),
+            dialogs: HashMap::new(),
+            sockets: HashMap::new(),
+            orphans: std::collections::HashSet::new(),
+            session_ids: HashMap::new(),
+            merged: HashMap::new(),
+            auth,
+            next_call: 0,
+            shutting_down: false,
         })
     }
 
@@ -131,33 +201,55 @@ impl Endpoint {
         data: Bytes,
     ) {
         self.advance(now);
-        let _ = (local, remote, data);
-        self.drops.unparseable += 1;
+        if let Some(&(call, true)) = self.sockets.get(&local) {
+            self.media_datagram(call, local, remote, data);
+        } else if local.port() == self.config.local_sip_addr.port() {
+            self.sip_datagram(remote, data);
+        } else {
+            self.drops.media += 1;
+        }
     }
 
     /// Time has passed: fire every timer due at `now` (a spurious call is harmless).
     pub fn handle_timeout(&mut self, now: Instant) {
         self.advance(now);
+        while let Some(key) = self.timers.pop_expired(self.now) {
+            match key {
+                TimerKey::Tx(id, timer) => {
+                    if self.txs.server.contains_key(&id) {
+                        self.server_timer(id, timer);
+                    } else {
+                        self.client_timer(id, timer);
+                    }
+                }
+                TimerKey::Call(call, timer) => self.call_timer(call, timer),
+                TimerKey::Nonces => self.reap_nonces(),
+            }
+        }
     }
 
     /// The driver's answer to [`SocketRequest::Bind`]: `ok` is false when the bind failed.
     pub fn handle_bind_result(&mut self, now: Instant, addr: SocketAddr, ok: bool) {
         self.advance(now);
-        let _ = (addr, ok);
+        self.bind_result(addr, ok);
     }
 
     /// The next thing to do; [`Output::Timeout`] when there is nothing until that deadline.
     pub fn poll_output(&mut self) -> Output {
-        self.outputs
-            .pop_front()
-            .unwrap_or(Output::Timeout(self.now + Duration::from_secs(3600)))
+        if let Some(output) = self.outputs.pop_front() {
+            return output;
+        }
+        let deadline = self
+            .timers
+            .next_deadline()
+            .unwrap_or(self.now + Duration::from_secs(3600));
+        Output::Timeout(deadline.max(self.now))
     }
 
     /// Accepts an incoming call announced by [`Event::IncomingCall`].
     pub fn accept(&mut self, now: Instant, call: CallId) -> Result<(), CommandError> {
         self.advance(now);
-        let _ = call;
-        Err(CommandError::UnknownCall)
+        self.decide(call, None)
     }
 
     /// Rejects an incoming call announced by [`Event::IncomingCall`] with a final status (400–699).
@@ -169,15 +261,19 @@ impl Endpoint {
         reason: &str,
     ) -> Result<(), CommandError> {
         self.advance(now);
-        let _ = (call, status, reason);
-        Err(CommandError::UnknownCall)
+        if !(400..=699).contains(&status) {
+            return Err(CommandError::InvalidArgument("status must be 400-699"));
+        }
+        if reason.contains(['\r', '\n']) {
+            return Err(CommandError::InvalidArgument("reason must be one line"));
+        }
+        self.decide(call, Some((status, reason)))
     }
 
     /// Hangs up: BYE when established, CANCEL (outbound) or 486/487 (inbound) before.
     pub fn hangup(&mut self, now: Instant, call: CallId) -> Result<(), CommandError> {
         self.advance(now);
-        let _ = call;
-        Err(CommandError::UnknownCall)
+        self.hangup_call(call)
     }
 
     /// Queues 16-bit mono PCM at the call's sample rate; it is sent paced at ptime.
@@ -188,15 +284,15 @@ impl Endpoint {
         pcm: &[i16],
     ) -> Result<(), CommandError> {
         self.advance(now);
-        let _ = (call, pcm);
-        Err(CommandError::UnknownCall)
+        let now = self.now;
+        self.with_media(call, |m| m.send_audio(now, pcm))
     }
 
     /// Drops all queued outbound audio at once (barge-in); returns how much was cut.
     pub fn interrupt(&mut self, now: Instant, call: CallId) -> Result<Duration, CommandError> {
         self.advance(now);
-        let _ = call;
-        Err(CommandError::UnknownCall)
+        let now = self.now;
+        self.with_media(call, |m| m.interrupt(now))
     }
 
     /// Sends DTMF digits (`0-9*#A-D`) as RFC 4733 events, each lasting `duration`.
@@ -208,37 +304,77 @@ impl Endpoint {
         duration: Duration,
     ) -> Result<(), CommandError> {
         self.advance(now);
-        let _ = (call, digits, duration);
-        Err(CommandError::UnknownCall)
+        let now = self.now;
+        self.with_media(call, |m| m.send_dtmf(now, digits, duration))?
+            .map_err(|_| CommandError::InvalidArgument("DTMF digits must be 0-9, *, #, A-D"))
+    }
+
+    /// Puts the peer on hold (re-INVITE with `sendonly`) or resumes it (`sendrecv`).
+    pub fn hold(&mut self, now: Instant, call: CallId, on_hold: bool) -> Result<(), CommandError> {
+        self.advance(now);
+        self.send_reinvite(call, on_hold)
     }
 
     /// Places an outbound call; progress arrives as events.
     pub fn dial(&mut self, now: Instant, request: DialRequest) -> Result<CallId, CommandError> {
         self.advance(now);
-        let _ = request;
-        Err(CommandError::NoPort)
+        self.dial_call(request)
     }
 
     /// Hangs up every call (reason `shutdown`); keep driving until [`Endpoint::counts`] is empty.
     pub fn shutdown(&mut self, now: Instant) {
         self.advance(now);
+        self.shutting_down = true;
+        let mut ids: Vec<CallId> = self.calls.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.terminate(id, EndReason::Shutdown);
+        }
+    }
+
+    /// Whether [`Endpoint::shutdown`] was called (new INVITEs get 503).
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down
     }
 
     /// Live media statistics of a call.
     pub fn stats(&self, call: CallId) -> Option<CallStats> {
-        let _ = call;
-        None
+        let call = self.calls.get(&call)?;
+        Some(
+            call.media
+                .as_ref()
+                .map(|m| m.stats(self.now))
+                .unwrap_or_default(),
+        )
     }
 
     /// The metadata of a live call.
     pub fn call_info(&self, call: CallId) -> Option<&CallInfo> {
-        let _ = call;
-        None
+        self.calls.get(&call).map(|c| &c.info)
+    }
+
+    /// The local RTP address of a call, once its media port is chosen.
+    pub fn media_addr(&self, call: CallId) -> Option<SocketAddr> {
+        let port = self.calls.get(&call)?.port?;
+        Some(SocketAddr::new(self.config.local_rtp_ip, port))
+    }
+
+    /// The ids of every live call, in creation order.
+    pub fn call_ids(&self) -> Vec<CallId> {
+        let mut ids: Vec<CallId> = self.calls.keys().copied().collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// How much live state the endpoint holds.
     pub fn counts(&self) -> Counts {
-        Counts::default()
+        Counts {
+            calls: self.calls.len(),
+            transactions: self.txs.len(),
+            dialogs: self.dialogs.len(),
+            nonces: self.auth.as_ref().map_or(0, DigestServer::live_nonces),
+            ports: self.ports.in_use(),
+        }
     }
 
     /// What the endpoint dropped so far.
@@ -249,6 +385,43 @@ impl Endpoint {
     fn advance(&mut self, now: Instant) {
         if now > self.now {
             self.now = now;
+        }
+    }
+
+    /// Queues a datagram from the SIP socket.
+    fn transmit(&mut self, to: SocketAddr, data: Bytes) {
+        self.outputs.push_back(Output::Transmit(Transmit {
+            from: self.config.local_sip_addr,
+            to,
+            data,
+        }));
+    }
+
+    /// Queues an event for the application.
+    fn emit(&mut self, event: Event) {
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    /// Arms `key` to fire `after` from now.
+    fn arm(&mut self, key: TimerKey, after: Duration) {
+        self.timers.set(key, self.now + after);
+    }
+
+    /// Drops expired digest nonces and re-arms for the next expiry.
+    fn reap_nonces(&mut self) {
+        if let Some(auth) = self.auth.as_mut() {
+            auth.reap(self.now);
+        }
+        self.arm_nonces();
+    }
+
+    fn arm_nonces(&mut self) {
+        match self.auth.as_ref().and_then(DigestServer::next_deadline) {
+            Some(deadline) => {
+                let at = deadline.max(self.now + Duration::from_millis(1));
+                self.timers.set(TimerKey::Nonces, at);
+            }
+            None => self.timers.cancel(TimerKey::Nonces),
         }
     }
 }

@@ -1,0 +1,110 @@
+//! Dialog state (RFC 3261 §12): tags, CSeq counters, remote target and route set, and
+//! the requests we send inside a dialog (BYE, ACK for a 2xx, re-INVITE).
+
+use std::net::{IpAddr, SocketAddr};
+
+use crate::sip::{HeaderName, Method, Request, Uri};
+
+/// One dialog, early or confirmed, as seen from our side.
+#[derive(Debug, Clone)]
+pub(crate) struct Dialog {
+    /// The SIP Call-ID.
+    pub(crate) call_id: String,
+    /// Our tag (To tag of an inbound call, From tag of an outbound one).
+    pub(crate) local_tag: String,
+    /// Our From (in requests we send) header value, tag included.
+    pub(crate) local: String,
+    /// The peer's header value, tag included once known.
+    pub(crate) remote: String,
+    /// Our CSeq counter.
+    pub(crate) local_seq: u32,
+    /// The highest CSeq the peer used.
+    pub(crate) remote_seq: Option<u32>,
+    /// Where requests go: the peer's Contact URI.
+    pub(crate) remote_target: String,
+    /// Route values (in the order our requests carry them).
+    pub(crate) route_set: Vec<String>,
+    /// The address the peer's signalling came from (used when no URI names an IP).
+    pub(crate) peer: SocketAddr,
+}
+
+/// Host and port of a URI when its host is an IP literal.
+pub(crate) fn uri_addr(uri: &str) -> Option<SocketAddr> {
+    let uri = Uri::parse(uri).ok()?;
+    let ip: IpAddr = uri.host_ip()?;
+    Some(SocketAddr::new(ip, uri.port().unwrap_or(5060)))
+}
+
+/// The URI inside a name-addr (`"x" <sip:a@b;lr>;p` → `sip:a@b;lr`), or the value itself.
+pub(crate) fn inner_uri(value: &str) -> &str {
+    match (value.find('<'), value.rfind('>')) {
+        (Some(start), Some(end)) if start < end => value.get(start + 1..end).unwrap_or(value),
+        _ => value.trim(),
+    }
+}
+
+/// What a dialog request needs from the endpoint.
+pub(crate) struct Local<'a> {
+    /// Our Via sent-by (`ip:port`).
+    pub(crate) sent_by: &'a str,
+    /// A fresh branch (magic cookie included).
+    pub(crate) branch: &'a str,
+    /// Our Contact value.
+    pub(crate) contact: &'a str,
+    /// User-Agent value, if any.
+    pub(crate) user_agent: Option<&'a str>,
+}
+
+impl Dialog {
+    /// Where the next in-dialog request goes: the first route, else the remote target,
+    /// else the peer's source address (the core does no DNS).
+    pub(crate) fn destination(&self) -> SocketAddr {
+        let first = self
+            .route_set
+            .first()
+            .map(|r| inner_uri(r))
+            .unwrap_or(self.remote_target.as_str());
+        uri_addr(first).unwrap_or(self.peer)
+    }
+
+    /// Builds an in-dialog request; `seq` is the CSeq number (a new one when `None`).
+    pub(crate) fn request(
+        &mut self,
+        method: Method,
+        seq: Option<u32>,
+        local: &Local<'_>,
+    ) -> Option<Request> {
+        let seq = match seq {
+            Some(seq) => seq,
+            None => {
+                self.local_seq = self.local_seq.wrapping_add(1);
+                self.local_seq
+            }
+        };
+        let uri = Uri::parse(&self.remote_target).ok()?;
+        let mut b = Request::builder(method.clone(), uri)
+            .header(
+                HeaderName::VIA,
+                format!(
+                    "SIP/2.0/UDP {};branch={};rport",
+                    local.sent_by, local.branch
+                ),
+            )
+            .header(HeaderName::MAX_FORWARDS, "70");
+        for route in &self.route_set {
+            b = b.header(HeaderName::ROUTE, route.clone());
+        }
+        b = b
+            .header(HeaderName::FROM, self.local.clone())
+            .header(HeaderName::TO, self.remote.clone())
+            .header(HeaderName::CALL_ID, self.call_id.clone())
+            .header(HeaderName::CSEQ, format!("{seq} {}", method.as_str()));
+        if method != Method::Bye && method != Method::Ack {
+            b = b.header(HeaderName::CONTACT, local.contact.to_owned());
+        }
+        if let Some(ua) = local.user_agent {
+            b = b.header(HeaderName::USER_AGENT, ua.to_owned());
+        }
+        b.build().ok()
+    }
+}

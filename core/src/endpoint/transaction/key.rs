@@ -1,0 +1,102 @@
+//! Transaction matching keys: RFC 3261 §17.2.3 for requests (with the RFC 2543 fallback
+//! when the top Via has no magic-cookie branch) and §17.1.3 for responses.
+
+use crate::sip::{Method, Request, Response};
+
+/// The method part of a key: ACK matches the INVITE it acknowledges, CANCEL is its own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum KeyMethod {
+    /// INVITE, and the ACK of a non-2xx final.
+    Invite,
+    /// CANCEL.
+    Cancel,
+    /// Any other method, by name.
+    Other(String),
+}
+
+impl KeyMethod {
+    pub(crate) fn of(method: &Method) -> KeyMethod {
+        match method {
+            Method::Invite | Method::Ack => KeyMethod::Invite,
+            Method::Cancel => KeyMethod::Cancel,
+            other => KeyMethod::Other(other.as_str().to_owned()),
+        }
+    }
+}
+
+/// What identifies a server transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ServerKey {
+    /// The branch (RFC 3261), or the RFC 2543 composite of Call-ID, CSeq number, From tag
+    /// and top Via.
+    branch: String,
+    /// The sent-by of the top Via (lower case).
+    sent_by: String,
+    method: KeyMethod,
+}
+
+impl ServerKey {
+    /// The key of a received request; `None` when it has no readable top Via.
+    pub(crate) fn of(req: &Request) -> Option<ServerKey> {
+        let via = req.via().ok()?;
+        let method = KeyMethod::of(req.method());
+        let sent_by = via.sent_by().to_ascii_lowercase();
+        if via.is_rfc3261_branch() {
+            let branch = via.branch()?.to_owned();
+            return Some(ServerKey {
+                branch,
+                sent_by,
+                method,
+            });
+        }
+        // RFC 2543 (§17.2.3): Call-ID, CSeq number, From tag and the top Via; the To tag
+        // is left out so that the ACK (which carries ours) matches its INVITE.
+        let call_id = req.call_id().ok()?;
+        let seq = req.cseq().ok()?.seq;
+        let from = req.from().ok()?;
+        let branch = format!(
+            "2543|{}|{}|{}|{}",
+            call_id.as_str(),
+            seq,
+            from.tag().unwrap_or(""),
+            via.as_str()
+        );
+        Some(ServerKey {
+            branch,
+            sent_by,
+            method,
+        })
+    }
+
+    /// The same key for another method (CANCEL → the INVITE it cancels).
+    pub(crate) fn with_method(&self, method: KeyMethod) -> ServerKey {
+        ServerKey {
+            method,
+            ..self.clone()
+        }
+    }
+}
+
+/// What identifies a client transaction: our branch and the CSeq method.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ClientKey {
+    branch: String,
+    method: KeyMethod,
+}
+
+impl ClientKey {
+    /// The key of a request we send.
+    pub(crate) fn new(branch: &str, method: &Method) -> ClientKey {
+        ClientKey {
+            branch: branch.to_owned(),
+            method: KeyMethod::of(method),
+        }
+    }
+
+    /// The key a response matches (§17.1.3); `None` when Via or CSeq are unreadable.
+    pub(crate) fn of_response(resp: &Response) -> Option<ClientKey> {
+        let via = resp.via().ok()?;
+        let cseq = resp.cseq().ok()?;
+        Some(ClientKey::new(via.branch()?, &cseq.method))
+    }
+}
