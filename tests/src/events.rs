@@ -83,6 +83,26 @@ pub fn field<'a>(event: &'a Value, name: &str) -> &'a str {
     event.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
+/// The only event of `kind`; panics (listing all events) when there is not exactly one.
+pub fn the_one<'a>(events: &'a [Value], kind: &str) -> &'a Value {
+    let found = of_kind(events, kind);
+    assert_eq!(found.len(), 1, "expected one {kind} event in {events:#?}");
+    found[0]
+}
+
+/// The `call_ended` event of `session_id`; panics when there is none.
+pub fn ended<'a>(events: &'a [Value], session_id: &str) -> &'a Value {
+    of_kind(events, "call_ended")
+        .into_iter()
+        .find(|e| field(e, "session_id") == session_id)
+        .unwrap_or_else(|| panic!("no call_ended for {session_id} in {events:#?}"))
+}
+
+/// A numeric field of the `stats` object of a `call_ended` event (0 when absent).
+pub fn stat(event: &Value, name: &str) -> u64 {
+    event["stats"][name].as_u64().unwrap_or(0)
+}
+
 /// The DTMF digits reported for `session_id`, in order.
 pub fn dtmf_digits(events: &[Value], session_id: &str) -> String {
     of_kind(events, "dtmf")

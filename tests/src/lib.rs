@@ -28,7 +28,9 @@ mod wav;
 mod workdir;
 
 pub use baresip::{Baresip, BaresipPorts, baresip_config, netstring, parse_netstrings};
-pub use events::{EventLog, count, dtmf_digits, field, of_kind, parse_event_lines};
+pub use events::{
+    EventLog, count, dtmf_digits, ended, field, of_kind, parse_event_lines, stat, the_one,
+};
 pub use kamailio::{dispatcher_list, kamailio_config, start_kamailio};
 pub use peers::{
     assert_pcap_play, can_send_raw, find_program, own_scenario, peers_file, peers_required,

@@ -2,6 +2,7 @@
 //! `sipvoice serve` on its own loopback ports, and reading what it logged and recorded.
 
 use crate::events::EventLog;
+use crate::ports::PortBlock;
 use crate::probe;
 use crate::process::Proc;
 use serde_json::Value;
@@ -76,6 +77,8 @@ pub struct Server {
     pub proc: Proc,
     /// Its SIP address.
     pub sip: SocketAddr,
+    /// Its RTP port range (first, last).
+    pub rtp: (u16, u16),
     events: EventLog,
     record_dir: PathBuf,
 }
@@ -106,12 +109,32 @@ impl Server {
                 proc.tail(40)
             );
         }
+        let mut ends = rtp.split('-').map(|p| p.parse::<u16>().unwrap_or(0));
+        let rtp = (ends.next().unwrap_or(0), ends.next().unwrap_or(0));
         Server {
             proc,
             sip,
+            rtp,
             events: EventLog::new(events),
             record_dir,
         }
+    }
+
+    /// Starts a server on a fresh block of ports: SIP on the first, `rtp_ports` RTP ports
+    /// after a gap of one.
+    pub fn start_fresh(dir: &Path, name: &str, rtp_ports: u16, extra: &[&str]) -> Server {
+        let block = PortBlock::allocate(rtp_ports + 2);
+        Server::start(dir, name, block.addr(0), &block.range(2, rtp_ports), extra)
+    }
+
+    /// A BPF filter for this server's SIP port and RTP range (for [`crate::Capture`]).
+    pub fn capture_filter(&self) -> String {
+        format!(
+            "port {} or portrange {}-{}",
+            self.sip.port(),
+            self.rtp.0,
+            self.rtp.1
+        )
     }
 
     /// Its event log.
