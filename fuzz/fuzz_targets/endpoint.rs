@@ -5,7 +5,8 @@
 //!
 //! Input format (see README.md): a sequence of records `op:u8`, then per op:
 //! `0..=3` SIP datagram from peer `op` (`len:u16le`, bytes), `4` datagram on the media
-//! port chosen by the next byte (`len:u16le`, bytes), `5` time step (`ms:u16le`),
+//! port chosen by the next byte's low 6 bits, from the media peer of its top 2 bits
+//! (`len:u16le`, bytes), `5` time step (`ms:u16le`),
 //! `6` accept, `7` reject, `8` hang up, `9` DTMF, `10` audio, `11` dial, `12` interrupt
 //! (each command takes one byte choosing among the calls seen so far).
 #![no_main]
@@ -49,9 +50,14 @@ struct Harness {
     now: Instant,
     sip: SocketAddr,
     peers: [SocketAddr; 4],
+    /// Where media comes from: the offered RTP address first (127.0.0.1:16000).
+    media_peers: [SocketAddr; 4],
     bound: BTreeSet<SocketAddr>,
     calls: Vec<CallId>,
     deadline: Instant,
+    start: Instant,
+    /// `SIPVOICE_FUZZ_TRACE=1`: print every event (to check what a seed reaches).
+    trace: bool,
 }
 
 impl Harness {
@@ -59,6 +65,12 @@ impl Harness {
         for _ in 0..MAX_OUTPUTS_PER_INPUT {
             match self.endpoint.poll_output() {
                 Output::Transmit(t) => {
+                    if self.trace {
+                        let line = &t.data[..t.data.len().min(700)];
+                        if t.from == self.sip {
+                            eprintln!("  -> {} {}", t.to, String::from_utf8_lossy(line));
+                        }
+                    }
                     assert!(
                         t.from == self.sip || self.bound.contains(&t.from),
                         "transmit from a socket that was never bound: {}",
@@ -87,6 +99,9 @@ impl Harness {
     }
 
     fn note(&mut self, event: &Event) {
+        if self.trace {
+            eprintln!("{:?} {event:?}", self.now.duration_since(self.start));
+        }
         match event {
             Event::IncomingCall { call, .. } | Event::CallStarted { call, .. } => {
                 if !self.calls.contains(call) {
@@ -144,9 +159,17 @@ fuzz_target!(|data: &[u8]| {
             "[::1]:5073".parse().expect("literal address"),
             "127.0.0.2:5060".parse().expect("literal address"),
         ],
+        media_peers: [
+            "127.0.0.1:16000".parse().expect("literal address"),
+            "127.0.0.1:5071".parse().expect("literal address"),
+            "[::1]:16000".parse().expect("literal address"),
+            "127.0.0.1:16002".parse().expect("literal address"),
+        ],
         bound: BTreeSet::new(),
         calls: Vec::new(),
         deadline: start,
+        start,
+        trace: std::env::var_os("SIPVOICE_FUZZ_TRACE").is_some(),
     };
     h.drain();
     let mut script = Script { data };
@@ -169,7 +192,7 @@ fuzz_target!(|data: &[u8]| {
                 else {
                     continue;
                 };
-                let remote = h.peers[usize::from(which >> 6)];
+                let remote = h.media_peers[usize::from(which >> 6)];
                 h.endpoint
                     .handle_datagram(now, local, remote, Bytes::copy_from_slice(bytes));
             }

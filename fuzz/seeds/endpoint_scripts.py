@@ -46,13 +46,22 @@ def event(seq, ts, digit, end, dur):
 
 
 invite = request(b"INVITE", b"1", b"1", SDP, extra=b"X-Room-ID: room-1\r\n")
-call = sip(0, invite) + step(100)
-for i in range(10):
-    call += media(0, rtp(9, 100 + i, 160 * i, bytes(160))) + step(20)
-call += media(0, event(111, 1600, 1, False, 160)) + media(0, event(112, 1600, 1, True, 320))
-call += sip(0, request(b"ACK", b"1", b"2")) + step(500)
-call += sip(0, request(b"BYE", b"2", b"3")) + step(1000)
-open(os.path.join(out, "call"), "wb").write(call)
+
+
+def call_script(to_tag):
+    script = sip(0, invite) + step(100)
+    script += sip(0, request(b"ACK", b"1", b"2", to_tag=to_tag)) + step(20)
+    for i in range(10):
+        script += media(0, rtp(9, 100 + i, 160 * i, bytes(160), marker=i == 0)) + step(20)
+    script += media(0, event(111, 1600, 1, False, 160)) + media(0, event(112, 1600, 1, True, 320))
+    script += step(500) + sip(0, request(b"BYE", b"2", b"3", to_tag=to_tag)) + step(1000)
+    return script
+
+
+# The endpoint's RNG is seeded (7), so its To tag for the first call is known: with it
+# the ACK, media and BYE reach the established call.
+open(os.path.join(out, "call"), "wb").write(call_script(b"9bagH2J4BO"))
+open(os.path.join(out, "call_untagged"), "wb").write(call_script(b""))
 
 cancel = sip(0, invite) + step(10) + sip(0, request(b"CANCEL", b"1", b"1")) + step(40000)
 open(os.path.join(out, "cancel"), "wb").write(cancel)
