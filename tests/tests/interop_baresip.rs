@@ -1,0 +1,145 @@
+//! baresip and sipvoice: baresip calls `sipvoice serve` (G.722, WAV in, DTMF over
+//! ctrl_tcp), and `sipvoice call` calls an auto-answering baresip that records what it
+//! receives.
+
+use sipvoice_tests::{
+    Baresip, BaresipPorts, PortBlock, Server, WavInfo, WorkDir, count, dtmf_digits, ended, field,
+    peers_file, require_programs, spawn_call, the_one,
+};
+use std::time::Duration;
+
+#[test]
+fn baresip_calls_serve_with_g722_audio_and_dtmf() {
+    let name = "baresip_calls_serve_with_g722_audio_and_dtmf";
+    let Some([baresip]) = require_programs(name, ["baresip"]) else {
+        return;
+    };
+    let dir = WorkDir::new(name);
+    let server = Server::start_fresh(dir.path(), "serve", 20, &[]);
+    let ports = PortBlock::allocate(24);
+    let caller = Baresip::start(
+        &baresip,
+        dir.path(),
+        "caller",
+        BaresipPorts {
+            sip: ports.port(0),
+            ctrl: ports.port(2),
+            rtp: ports.port(4),
+        },
+        &peers_file("media/prompt_8s_16k.wav"),
+    );
+    caller.command(
+        "dial",
+        &format!("sip:service@{}", server.sip),
+        Duration::from_secs(3),
+    );
+    caller.command("sndcode", "123#", Duration::from_secs(3));
+    caller.command("hangup", "", Duration::from_secs(1));
+    let events = server
+        .events()
+        .wait_for(Duration::from_secs(10), |e| count(e, "call_ended") >= 1);
+    caller.command("quit", "", Duration::from_millis(300));
+    let started = the_one(&events, "call_started");
+    assert_eq!(
+        field(started, "codec"),
+        "G722",
+        "{started}\n{}",
+        caller.proc.tail(30)
+    );
+    let sid = field(started, "session_id");
+    assert_eq!(dtmf_digits(&events, sid), "123#", "{events:#?}");
+    assert_eq!(field(ended(&events, sid), "reason"), "bye");
+    let rec = WavInfo::read(&server.recording(sid)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rec.sample_rate, 16000);
+    assert!(
+        rec.seconds() > 3.0 && rec.rms() > 0.05,
+        "recording {:.2} s, rms {:.3}",
+        rec.seconds(),
+        rec.rms()
+    );
+}
+
+#[test]
+fn call_to_baresip_delivers_the_played_wav() {
+    let name = "call_to_baresip_delivers_the_played_wav";
+    let Some([baresip]) = require_programs(name, ["baresip"]) else {
+        return;
+    };
+    let dir = WorkDir::new(name);
+    let ports = PortBlock::allocate(24);
+    // The callee plays a long tone so that it never hangs up first.
+    let tone = dir.join("tone.wav");
+    write_tone(&tone, 20.0);
+    let callee = Baresip::start(
+        &baresip,
+        dir.path(),
+        "callee",
+        BaresipPorts {
+            sip: ports.port(0),
+            ctrl: ports.port(2),
+            rtp: ports.port(4),
+        },
+        &tone,
+    );
+    let events = dir.join("call.events.jsonl");
+    let mut call = spawn_call(
+        dir.path(),
+        "call",
+        &format!("sip:callee@127.0.0.1:{}", ports.port(0)),
+        &[
+            "--play",
+            &peers_file("media/prompt_8s_16k.wav").display().to_string(),
+            "--hangup-after",
+            "6",
+            "--events",
+            &events.display().to_string(),
+        ],
+    );
+    let status = call.wait();
+    assert!(
+        status.success(),
+        "sipvoice call: {status:?}\n{}",
+        call.tail(30)
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    callee.command("quit", "", Duration::from_millis(300));
+    let dumps = callee.dumps("-dec.wav");
+    assert_eq!(
+        dumps.len(),
+        1,
+        "baresip recordings: {dumps:?}\n{}",
+        callee.proc.tail(30)
+    );
+    let got = WavInfo::read(&dumps[0]).unwrap_or_else(|e| panic!("{e}"));
+    // The prompt's RMS is 0.143; G.722 both ways keeps it within a few percent.
+    let prompt = WavInfo::read(&peers_file("media/prompt_8s_16k.wav")).expect("prompt");
+    let loudest_6s = prompt.samples.len().min(6 * 16000);
+    let expected = WavInfo {
+        samples: prompt.samples[..loudest_6s].to_vec(),
+        ..prompt
+    }
+    .rms();
+    assert!(
+        (got.rms() - expected).abs() < 0.35 * expected,
+        "baresip received rms {:.3} over {:.2} s, the prompt's first 6 s have {expected:.3}",
+        got.rms(),
+        got.seconds()
+    );
+}
+
+fn write_tone(path: &std::path::Path, seconds: f64) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).expect("create tone");
+    let n = (seconds * 16000.0) as usize;
+    for i in 0..n {
+        let v = (0.3 * 32767.0 * (i as f64 * 2.0 * std::f64::consts::PI * 440.0 / 16000.0).sin())
+            as i16;
+        w.write_sample(v).expect("write tone");
+    }
+    w.finalize().expect("finish tone");
+}
