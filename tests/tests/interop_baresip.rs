@@ -1,10 +1,10 @@
 //! baresip and sipvoice: baresip calls `sipvoice serve` (G.722, WAV in, DTMF over
 //! ctrl_tcp), and `sipvoice call` calls an auto-answering baresip that records what it
-//! receives.
+//! receives, with DTMF both ways.
 
 use sipvoice_tests::{
-    Baresip, BaresipPorts, PortBlock, Server, WavInfo, WorkDir, count, dtmf_digits, ended, field,
-    peers_file, prompt_similarity, require_programs, spawn_call, the_one,
+    Baresip, BaresipPorts, EventLog, PortBlock, Server, WavInfo, WorkDir, count, dtmf_digits,
+    ended, field, peers_file, prompt_similarity, require_programs, spawn_call, the_one,
 };
 use std::time::Duration;
 
@@ -91,12 +91,17 @@ fn call_to_baresip_delivers_the_played_wav() {
         &[
             "--play",
             &peers_file("media/prompt_8s_16k.wav").display().to_string(),
+            "--dtmf",
+            "42",
             "--hangup-after",
             "6",
             "--events",
             &events.display().to_string(),
         ],
     );
+    // DTMF the other way: baresip sends RFC 4733 events into the call.
+    std::thread::sleep(Duration::from_secs(3));
+    callee.command("sndcode", "73", Duration::from_secs(1));
     let status = call.wait();
     assert!(
         status.success(),
@@ -105,6 +110,21 @@ fn call_to_baresip_delivers_the_played_wav() {
     );
     std::thread::sleep(Duration::from_secs(1));
     callee.command("quit", "", Duration::from_millis(300));
+    let caller = EventLog::new(&events).read();
+    let started = the_one(&caller, "call_started");
+    assert_eq!(field(started, "codec"), "G722", "{started}");
+    let sid = field(started, "session_id");
+    assert_eq!(dtmf_digits(&caller, sid), "73", "{caller:#?}");
+    assert_eq!(field(ended(&caller, sid), "reason"), "local_hangup");
+    let heard = callee.proc.stdout();
+    eprintln!(
+        "{}",
+        heard
+            .lines()
+            .filter(|l| l.contains("event"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let dumps = callee.dumps("-dec.wav");
     assert_eq!(
         dumps.len(),
