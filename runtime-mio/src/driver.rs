@@ -39,7 +39,6 @@ const EVENTS_CAPACITY: usize = 256;
 /// instead, call [`Driver::register`] once, then in your loop poll with
 /// [`Driver::next_timeout`] (or less) and hand every batch of events to
 /// [`Driver::process`].
-#[derive(Debug)]
 pub struct Driver {
     endpoint: Endpoint,
     sockets: Sockets,
@@ -55,6 +54,19 @@ pub struct Driver {
     backlog: Vec<Token>,
     pending: bool,
     finished: bool,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("sip_addr", &self.sip_addr)
+            .field("sockets", &self.sockets.len())
+            .field("counts", &self.endpoint.counts())
+            .field("embedded", &self.poll.is_none())
+            .field("stopping", &self.stop_deadline.is_some())
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Driver {
