@@ -11,7 +11,7 @@ use super::Driver;
 use crate::control::{Control, Handler};
 
 impl Driver {
-    /// Runs the loop until a stop (from a [`StopHandle`] or [`Control::stop`]) completes.
+    /// Runs the loop until a stop (from a [`StopHandle`](crate::StopHandle) or [`Control::stop`]) completes.
     ///
     /// Errors only when the poll itself fails, or when the driver was moved into a
     /// caller's poll with [`Driver::register`].

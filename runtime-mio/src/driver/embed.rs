@@ -13,7 +13,7 @@ impl Driver {
     /// socket, reused as sockets close), so `base_token` must lie above every token the
     /// caller uses itself. `base_token` itself stays reserved.
     ///
-    /// The driver's own poll and waker are dropped; a [`StopHandle`] then only sets a flag
+    /// The driver's own poll and waker are dropped; a [`StopHandle`](crate::StopHandle) then only sets a flag
     /// that the next [`Driver::process`] sees, unless the caller lends its own waker with
     /// [`Driver::set_stop_waker`].
     pub fn register(&mut self, registry: &Registry, base_token: Token) -> io::Result<()> {
