@@ -66,3 +66,29 @@ fn loss_jitter_and_duplicates_are_concealed_and_counted() {
         .collect();
     assert!(tone_amplitude(&pcm, 440.0, 8000) > 5000.0);
 }
+
+/// Concealed frames of B over 10 s of A's audio through a network adding 0–60 ms of jitter.
+fn concealed_under_jitter(adaptive: Option<std::time::Duration>) -> (u64, usize) {
+    let mut rng = Rng::from_seed(11);
+    let network: Network = Box::new(move |_, _| vec![ms(10 + u64::from(rng.below(60)))]);
+    let mut link = Link::new(AudioCodec::Pcmu, &SessionConfig::default(), network);
+    link.b.session.set_adaptive_playout(adaptive, link.now);
+    link.a
+        .session
+        .send_audio(link.now, &sine(440.0, 8000, 10.0));
+    link.run_for(ms(10_500));
+    let stats = link.b.session.stats(link.now);
+    assert_eq!(stats.packets_lost, 0, "nothing is lost, only delayed");
+    (stats.frames_concealed, link.b.audio().len())
+}
+
+#[test]
+fn adaptive_playout_waits_out_jitter_that_the_fixed_wait_conceals() {
+    let (fixed, fixed_frames) = concealed_under_jitter(None);
+    let (adaptive, adaptive_frames) = concealed_under_jitter(Some(ms(200)));
+    assert!(fixed > 20, "a fixed 20 ms wait conceals often: {fixed}");
+    assert!(adaptive * 4 < fixed, "adaptive {adaptive} vs fixed {fixed}");
+    // Either way the stream stays whole: one frame (played or concealed) per 20 ms.
+    assert_eq!(fixed_frames, 500);
+    assert_eq!(adaptive_frames, 500);
+}

@@ -316,3 +316,47 @@ fn dtmf_on_the_audio_ssrc_is_not_mistaken_for_loss() {
     assert_eq!((stats.packets_lost, stats.frames_concealed), (0, 0));
     assert_eq!(stats.dtmf_received, 1);
 }
+
+#[test]
+fn prefetch_holds_playout_until_enough_packets_arrived() {
+    let config = SessionConfig {
+        jitter_prefetch: 3,
+        ..SessionConfig::default()
+    };
+    let mut rx = Rx::with(&media(AudioCodec::Pcmu, b_addr()), &config);
+    rx.recv(0, audio(0));
+    rx.recv(20, audio(1));
+    assert!(rx.frames().is_empty(), "two packets are not enough");
+    rx.recv(40, audio(2));
+    let frames = rx.frames();
+    assert_eq!(frames.len(), 3, "the third starts playout of all three");
+    assert!(frames.iter().all(|f| f.0 == rx.t0 + ms(40) && !f.2));
+    rx.recv(60, audio(3));
+    assert_eq!(rx.frames().len(), 4, "then in-order frames play at once");
+}
+
+#[test]
+fn a_new_ssrc_restarts_the_stream_without_loss() {
+    let mut rx = Rx::new();
+    for n in 0..10u16 {
+        rx.recv(u64::from(n) * 20, audio(n));
+    }
+    // The peer restarts its stream: new SSRC, sequence and timestamp.
+    for n in 0..10u16 {
+        let at = 200 + u64::from(n) * 20;
+        let p = packet(
+            0,
+            40_000 + n,
+            9_000_000 + u32::from(n) * 160,
+            0xfeed,
+            &[0xff; 160],
+        );
+        rx.recv(at, p);
+    }
+    let frames = rx.frames();
+    assert_eq!(frames.len(), 20);
+    assert!(frames.iter().all(|f| !f.2));
+    assert_eq!(frames[10].1, 9_000_000);
+    let stats = rx.s.stats(rx.t0 + ms(400));
+    assert_eq!((stats.packets_lost, stats.packets_received), (0, 20));
+}

@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::types::{MediaEvent, MediaOutput};
+use super::types::{MediaEvent, MediaOutput, SessionConfig};
 use crate::codec::{Codec, Decoder};
 use crate::media::{
     AudioPacket, Concealer, DtmfReceiver, DtmfRxConfig, JitterBuffer, JitterConfig, JitterStats,
     Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket, seq_newer,
 };
+use crate::sdp::NegotiatedMedia;
 
 /// Longest frame decoded (120 ms at 16 kHz); longer payloads are cut.
 const MAX_FRAME_SAMPLES: usize = 1920;
@@ -42,21 +43,23 @@ pub(super) struct Inbound {
     playing: bool,
 }
 
-/// The jitter buffer settings for a stream.
+/// The jitter buffer settings for a stream: the session's options, the negotiated packet
+/// time and clock, a loss wait of one ptime (at least 20 ms), and the adaptive maximum.
 pub(super) fn jitter_config(
-    capacity: usize,
-    prefetch: usize,
-    skip_audio_gaps: bool,
-    ptime_ms: u32,
-    clock_rate: u32,
+    config: &SessionConfig,
+    media: &NegotiatedMedia,
+    adaptive_max_delay: Option<Duration>,
 ) -> JitterConfig {
-    let capacity = capacity.max(1);
+    let capacity = config.jitter_capacity.max(1);
+    let ptime_ms = media.ptime.clamp(1, 1000);
     JitterConfig {
         capacity,
-        prefetch: prefetch.min(capacity),
-        skip_audio_gaps,
-        ptime_ms: ptime_ms.max(1),
-        clock_rate: clock_rate.max(1),
+        prefetch: config.jitter_prefetch.min(capacity),
+        skip_audio_gaps: config.skip_audio_gaps,
+        ptime_ms,
+        clock_rate: media.clock_rate.max(1),
+        delay: Duration::from_millis(u64::from(ptime_ms.max(20))),
+        adaptive_max_delay,
         ..JitterConfig::default()
     }
 }

@@ -76,6 +76,8 @@ pub struct MediaSession {
     local_rtcp: SocketAddr,
     media: NegotiatedMedia,
     config: SessionConfig,
+    /// Adaptive playout: the jitter buffer's wait follows measured jitter up to this.
+    adaptive_max_delay: Option<Duration>,
     ssrc: u32,
     source: SourceFilter,
     inbound: Inbound,
@@ -128,13 +130,7 @@ impl MediaSession {
         } else {
             SocketAddr::new(local_rtp.ip(), local_rtp.port().wrapping_add(1))
         };
-        let jitter = jitter_config(
-            config.jitter_capacity,
-            config.jitter_prefetch,
-            config.skip_audio_gaps,
-            media.ptime,
-            media.clock_rate,
-        );
+        let jitter = jitter_config(config, media, None);
         let mut watchdog =
             Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
         watchdog.set_paused(!expects_rtp(media), now);
@@ -143,6 +139,7 @@ impl MediaSession {
             local_rtcp,
             media: media.clone(),
             config: config.clone(),
+            adaptive_max_delay: None,
             ssrc,
             source: SourceFilter::new(media.remote_rtp, config.symmetric_rtp),
             inbound: Inbound::new(codec, jitter, media.direction.receives()),
@@ -188,13 +185,7 @@ impl MediaSession {
             media.ptime,
             &mut self.outputs,
         );
-        let jitter = jitter_config(
-            self.config.jitter_capacity,
-            self.config.jitter_prefetch,
-            self.config.skip_audio_gaps,
-            media.ptime,
-            media.clock_rate,
-        );
+        let jitter = jitter_config(&self.config, media, self.adaptive_max_delay);
         self.inbound.set_codec(codec, jitter);
         self.inbound.set_playing(media.direction.receives());
         self.watchdog.set_paused(!expects_rtp(media), now);
@@ -338,6 +329,21 @@ impl MediaSession {
     /// Whether [`MediaSession::finish`] has run.
     pub fn is_finished(&self) -> bool {
         self.finished
+    }
+
+    /// Switches adaptive playout on (the wait for a missing frame follows three times the
+    /// measured interarrival jitter, up to `max_delay`) or off (`None`: a fixed ptime wait).
+    ///
+    /// Best called before audio flows: the jitter buffer restarts with the new settings.
+    pub fn set_adaptive_playout(&mut self, max_delay: Option<Duration>, now: Instant) {
+        if self.finished || max_delay == self.adaptive_max_delay {
+            return;
+        }
+        self.adaptive_max_delay = max_delay;
+        let codec = codec_of(self.media.codec);
+        let jitter = jitter_config(&self.config, &self.media, max_delay);
+        self.inbound.set_codec(codec, jitter);
+        self.service(now);
     }
 
     /// Ties `now` to a wall-clock time (since the Unix epoch) for RTCP NTP timestamps.
