@@ -361,3 +361,41 @@ fn hanging_up_before_any_provisional_waits_for_one_before_cancelling() {
     assert_eq!(ended(net.events(0)), vec![EndReason::LocalHangup]);
     net.finish();
 }
+
+#[test]
+fn a_407_is_answered_with_proxy_authorization_when_credentials_are_given() {
+    let mut net = uas();
+    let far = addr("127.0.0.1:7006");
+    let mut req = DialRequest::new("sip:bob@127.0.0.1:7006", far);
+    req.credentials = Some(("alice".into(), "secret".into()));
+    let now = net.now;
+    net.nodes[0].ep.dial(now, req).expect("dial");
+    net.settle();
+    let inv = net.outside[0].data.clone();
+    let challenge = format!(
+        "SIP/2.0 407 Proxy Authentication Required\nVia: {}\nFrom: {}\nTo: {};tag=px\nCall-ID: {}\nCSeq: 1 INVITE\nProxy-Authenticate: Digest realm=\"proxy.test\", nonce=\"n0nce\", qop=\"auth\", algorithm=MD5\nContent-Length: 0\n\n",
+        header(&inv, "Via").expect("via"),
+        header(&inv, "From").expect("from"),
+        header(&inv, "To").expect("to"),
+        header(&inv, "Call-ID").expect("call-id"),
+    );
+    net.inject(0, far, &challenge);
+    let retry = net
+        .outside
+        .iter()
+        .filter(|t| t.data.starts_with(b"INVITE "))
+        .nth(1)
+        .expect("second INVITE");
+    let auth = header(&retry.data, "Proxy-Authorization").expect("credentials");
+    assert!(
+        auth.starts_with("Digest username=\"alice\", realm=\"proxy.test\""),
+        "{auth}"
+    );
+    assert_eq!(header(&retry.data, "CSeq").as_deref(), Some("2 INVITE"));
+    assert!(!auth.contains("secret"));
+    let now = net.now;
+    net.ep(0).shutdown(now);
+    net.advance(Duration::from_secs(33));
+    assert_eq!(ended(net.events(0)), vec![EndReason::Shutdown]);
+    net.finish();
+}

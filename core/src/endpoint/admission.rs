@@ -12,7 +12,6 @@ use super::messages::ACCEPT_SDP;
 use super::messages::media_config;
 use super::transaction::TxId;
 use super::{CommandError, Endpoint, TimerKey};
-use crate::auth::{Action, Secret};
 use crate::config::AnswerPolicy;
 use crate::sdp::{SessionDescription, answer_offer};
 use crate::sip::{HeaderName, Request};
@@ -193,59 +192,8 @@ impl Endpoint {
         })
     }
 
-    /// Digest authentication when users are configured: true lets the INVITE through;
-    /// otherwise 401 (challenge), 403 or 400 has been sent.
-    fn authenticate(&mut self, tx: TxId, req: &Request) -> bool {
-        let Some(auth) = self.auth.as_mut() else {
-            return true;
-        };
-        let users = &self.config.auth_users;
-        let lookup = |user: &str, _realm: &str| {
-            users
-                .get(user)
-                .map(|p| Secret::Password(p.expose().to_owned()))
-        };
-        let uri = req.uri().as_str();
-        let method = req.method().as_str();
-        let mut action = Action::Challenge { stale: false };
-        for value in req.headers().authorization() {
-            let verdict = auth.verify(self.now, method, uri, value.as_str(), &lookup);
-            action = verdict.action();
-            if action == Action::Accept {
-                break;
-            }
-        }
-        match action {
-            Action::Accept => true,
-            Action::Challenge { stale } => {
-                let challenges = if stale {
-                    auth.challenge_stale(self.now, self.rng.as_rng_core())
-                } else {
-                    auth.challenge(self.now, self.rng.as_rng_core())
-                };
-                let mut resp = self.tagged_response(req, 401, "Unauthorized");
-                for c in &challenges {
-                    let _ = resp
-                        .headers_mut()
-                        .push(HeaderName::WWW_AUTHENTICATE, c.to_header_value());
-                }
-                self.server_respond(tx, &resp);
-                self.arm_nonces();
-                false
-            }
-            Action::Forbidden => {
-                self.reject_new(tx, req, 403, "Forbidden");
-                false
-            }
-            Action::BadRequest => {
-                self.reject_new(tx, req, 400, "Bad Request - Authorization");
-                false
-            }
-        }
-    }
-
     /// Refuses an INVITE before a call exists, and says so to the application.
-    fn reject_new(&mut self, tx: TxId, req: &Request, status: u16, reason: &str) {
+    pub(crate) fn reject_new(&mut self, tx: TxId, req: &Request, status: u16, reason: &str) {
         self.answer(tx, req, status, reason);
         let sip_call_id = req
             .call_id()

@@ -102,6 +102,8 @@ pub(crate) struct Call {
     pub(crate) provisional: bool,
     /// Outbound: the application hung up before the answer.
     pub(crate) cancelled: bool,
+    /// Why it was hung up (`local_hangup` or `shutdown`), reported when the INVITE ends.
+    pub(crate) hangup_reason: EndReason,
     pub(crate) digest: Option<DigestClient>,
     pub(crate) auth_attempts: u8,
     /// Outbound: the application's extra headers, repeated in an authenticated retry.
@@ -146,6 +148,7 @@ impl Call {
             ack: None,
             provisional: false,
             cancelled: false,
+            hangup_reason: EndReason::LocalHangup,
             digest: None,
             auth_attempts: 0,
             extra_headers: Vec::new(),
@@ -164,7 +167,7 @@ impl Endpoint {
         let key = (call.dialog.call_id.clone(), call.dialog.local_tag.clone());
         self.dialogs.insert(key, id);
         self.session_ids.insert(call.info.session_id.clone(), id);
-        self.calls.insert(id, call);
+        self.calls.insert(id, Box::new(call));
         id
     }
 
@@ -211,6 +214,7 @@ impl Endpoint {
                 let provisional = call.provisional;
                 if let Some(call) = self.calls.get_mut(&id) {
                     call.cancelled = true;
+                    call.hangup_reason = reason;
                 }
                 if provisional {
                     self.send_cancel(id);
@@ -257,7 +261,10 @@ impl Endpoint {
     }
 
     /// Removes a call and everything it holds; returns it with its final media stats.
-    pub(crate) fn reap_call(&mut self, id: CallId) -> Option<(Call, crate::session::CallStats)> {
+    pub(crate) fn reap_call(
+        &mut self,
+        id: CallId,
+    ) -> Option<(Box<Call>, crate::session::CallStats)> {
         let mut call = self.calls.remove(&id)?;
         for timer in CallTimer::ALL {
             self.timers.cancel(TimerKey::Call(id, timer));
@@ -345,7 +352,7 @@ impl Endpoint {
         let Some(ok) = self.calls.get_mut(&id).and_then(|c| c.ok.as_mut()) else {
             return;
         };
-        ok.interval = (ok.interval * 2).min(t2);
+        ok.interval = ok.interval.saturating_mul(2).min(t2);
         let (interval, dest, data) = (ok.interval, ok.dest, ok.data.clone());
         self.arm(TimerKey::Call(id, CallTimer::Retransmit2xx), interval);
         self.transmit(dest, data);
@@ -362,7 +369,10 @@ impl Endpoint {
                 cseq,
             });
             self.arm(TimerKey::Call(id, CallTimer::Retransmit2xx), t1);
-            self.arm(TimerKey::Call(id, CallTimer::AckTimeout), 64 * t1);
+            self.arm(
+                TimerKey::Call(id, CallTimer::AckTimeout),
+                t1.saturating_mul(64),
+            );
         }
     }
 }

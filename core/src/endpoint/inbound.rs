@@ -208,7 +208,7 @@ impl Endpoint {
                     .txs
                     .server
                     .get(&invite_tx)
-                    .and_then(|t| t.request.clone())
+                    .and_then(|t| t.request.as_deref().cloned())
                 {
                     self.answer(invite_tx, &invite, 487, "Request Terminated");
                 }

@@ -244,7 +244,8 @@ impl Endpoint {
         match deadline {
             Some(at) => {
                 // Never at or before now: a session that keeps asking would spin the loop.
-                let at = at.max(self.now + std::time::Duration::from_micros(1));
+                let soon = self.now.checked_add(std::time::Duration::from_micros(1));
+                let at = soon.map_or(at, |soon| at.max(soon));
                 self.timers.set(TimerKey::Call(id, CallTimer::Media), at);
             }
             None => self.timers.cancel(TimerKey::Call(id, CallTimer::Media)),

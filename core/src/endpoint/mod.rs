@@ -45,7 +45,9 @@
 mod admission;
 mod call;
 mod command;
+mod counts;
 mod dialog;
+mod digest;
 mod event;
 mod event_line;
 mod ids;
@@ -55,9 +57,11 @@ mod media;
 mod messages;
 mod outbound;
 mod output;
+mod reinvite;
 mod transaction;
 
 pub use command::{CommandError, DialRequest};
+pub use counts::{Counts, Drops};
 pub use event::{AudioFrame, CallDirection, CallInfo, DtmfSource, EndReason, Event};
 pub use event_line::EventLines;
 pub use ids::CallId;
@@ -78,39 +82,6 @@ use crate::timer::TimerQueue;
 
 use call::{Call, CallTimer};
 use transaction::{Timer, Transactions, TxId};
-
-/// How much live state an endpoint holds; every scenario ends with all of it at zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Calls (inbound and outbound, from INVITE until fully reaped).
-    pub calls: usize,
-    /// Client and server transactions.
-    pub transactions: usize,
-    /// Dialogs (early and confirmed).
-    pub dialogs: usize,
-    /// Live digest nonces.
-    pub nonces: usize,
-    /// RTP ports taken from the pool.
-    pub ports: usize,
-}
-
-impl Counts {
-    /// Nothing is live.
-    pub fn is_empty(&self) -> bool {
-        *self == Counts::default()
-    }
-}
-
-/// Counters of what the endpoint dropped or refused, for logs and metrics.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Drops {
-    /// Datagrams on the SIP socket that could not be parsed at all.
-    pub unparseable: u64,
-    /// Responses that matched no client transaction.
-    pub stray_responses: u64,
-    /// Datagrams on a media port that belonged to no call or failed checks.
-    pub media: u64,
-}
 
 /// What a timer in the endpoint's heap stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -133,7 +104,7 @@ pub struct Endpoint {
     rng: Rng,
     timers: TimerQueue<TimerKey>,
     txs: Transactions,
-    calls: HashMap<CallId, Call>,
+    calls: HashMap<CallId, Box<Call>>,
     /// (Call-ID, our tag) → call.
     dialogs: HashMap<(String, String), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.
@@ -242,7 +213,8 @@ impl Endpoint {
         let deadline = self
             .timers
             .next_deadline()
-            .unwrap_or(self.now + Duration::from_secs(3600));
+            .or_else(|| self.now.checked_add(Duration::from_secs(3600)))
+            .unwrap_or(self.now);
         Output::Timeout(deadline.max(self.now))
     }
 
@@ -404,7 +376,11 @@ impl Endpoint {
 
     /// Arms `key` to fire `after` from now.
     fn arm(&mut self, key: TimerKey, after: Duration) {
-        self.timers.set(key, self.now + after);
+        // Absurd configured durations are clamped to a year rather than overflowing.
+        let after = after.min(Duration::from_secs(365 * 86_400));
+        if let Some(at) = self.now.checked_add(after) {
+            self.timers.set(key, at);
+        }
     }
 
     /// Drops expired digest nonces and re-arms for the next expiry.
@@ -418,7 +394,8 @@ impl Endpoint {
     fn arm_nonces(&mut self) {
         match self.auth.as_ref().and_then(DigestServer::next_deadline) {
             Some(deadline) => {
-                let at = deadline.max(self.now + Duration::from_millis(1));
+                let soon = self.now.checked_add(Duration::from_millis(1));
+                let at = soon.map_or(deadline, |soon| deadline.max(soon));
                 self.timers.set(TimerKey::Nonces, at);
             }
             None => self.timers.cancel(TimerKey::Nonces),

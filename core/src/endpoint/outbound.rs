@@ -10,9 +10,7 @@ use super::messages::media_config;
 use super::transaction::{ClientEvent, Purpose, TxId};
 use super::{CommandError, DialRequest, Endpoint};
 use crate::auth::{Challenge, DigestClient};
-use crate::sdp::{
-    Direction, SessionDescription, apply_answer, apply_reanswer, build_offer, build_reoffer,
-};
+use crate::sdp::{SessionDescription, apply_answer, build_offer};
 use crate::sip::{HeaderName, Method, Request, Response, Uri};
 
 /// How many times one call answers a digest challenge.
@@ -207,7 +205,7 @@ impl Endpoint {
         let resp = match event {
             ClientEvent::Timeout => {
                 let reason = if call.cancelled {
-                    EndReason::LocalHangup
+                    call.hangup_reason.clone()
                 } else {
                     EndReason::Timeout
                 };
@@ -236,9 +234,13 @@ impl Endpoint {
                         return self.send_invite(id, Some(header));
                     }
                 }
-                let cancelled = self.calls.get(&id).is_some_and(|c| c.cancelled);
-                let reason = if cancelled {
-                    EndReason::LocalHangup
+                let hangup = self
+                    .calls
+                    .get(&id)
+                    .filter(|c| c.cancelled)
+                    .map(|c| c.hangup_reason.clone());
+                let reason = if let Some(reason) = hangup {
+                    reason
                 } else {
                     EndReason::Rejected { status }
                 };
@@ -306,7 +308,7 @@ impl Endpoint {
             .as_ref()
             .and_then(|i| i.cseq().ok())
             .map(|c| c.seq);
-        let cancelled = call.cancelled;
+        let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
         let Some((ack, dest)) = self.dialog_request(id, Method::Ack, seq) else {
             return self.end_call(id, EndReason::Rejected { status: 500 });
         };
@@ -317,9 +319,9 @@ impl Endpoint {
         };
         call.ack = Some((data, dest));
         call.state = CallState::Established;
-        if cancelled {
+        if let Some(reason) = cancelled {
             self.send_bye(id);
-            return self.end_call(id, EndReason::LocalHangup);
+            return self.end_call(id, reason);
         }
         let port = call.port.unwrap_or(0);
         let config = media_config(&self.config, port, call.sdp_session);
@@ -338,80 +340,5 @@ impl Endpoint {
         let info = Box::new(call.info.clone());
         self.start_media(id);
         self.emit(Event::CallStarted { call: id, info });
-    }
-}
-
-impl Endpoint {
-    /// Sends a re-INVITE that puts the peer on hold (`sendonly`) or resumes (`sendrecv`).
-    pub(crate) fn send_reinvite(&mut self, id: CallId, on_hold: bool) -> Result<(), CommandError> {
-        let call = self.calls.get(&id).ok_or(CommandError::UnknownCall)?;
-        if call.state != CallState::Established || call.our_reinvite.is_some() || call.ok.is_some()
-        {
-            return Err(CommandError::InvalidState("hold while an offer is pending"));
-        }
-        let previous = call
-            .local_sdp
-            .as_ref()
-            .map(|s| s.origin.clone())
-            .ok_or(CommandError::InvalidState("hold before media"))?;
-        let config = media_config(&self.config, call.port.unwrap_or(0), call.sdp_session);
-        let direction = if on_hold {
-            Direction::SendOnly
-        } else {
-            Direction::SendRecv
-        };
-        let offer = build_reoffer(&config, &previous, direction);
-        let (mut req, dest) = self
-            .dialog_request(id, Method::Invite, None)
-            .ok_or(CommandError::InvalidState("no dialog"))?;
-        req.set_body("application/sdp", offer.to_bytes())
-            .map_err(|_| CommandError::InvalidState("no dialog"))?;
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
-        let tx = self.client_send(req, dest, Some(id), Purpose::ReInvite);
-        if let Some(call) = self.calls.get_mut(&id) {
-            call.local_sdp = Some(offer.clone());
-            call.our_reinvite = tx;
-            call.reoffer = Some((offer, seq));
-        }
-        Ok(())
-    }
-
-    /// A response to our re-INVITE: ACK a 2xx and apply its answer.
-    fn reinvite_outcome(&mut self, id: CallId, event: ClientEvent) {
-        let resp = match event {
-            ClientEvent::Response(resp) => resp,
-            ClientEvent::Timeout => {
-                if let Some(call) = self.calls.get_mut(&id) {
-                    call.our_reinvite = None;
-                }
-                return;
-            }
-        };
-        if !resp.status().is_final() {
-            return;
-        }
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        call.our_reinvite = None;
-        let Some((offer, seq)) = call.reoffer.clone() else {
-            return;
-        };
-        if !resp.status().is_success() {
-            return;
-        }
-        if let Some((ack, dest)) = self.dialog_request(id, Method::Ack, Some(seq)) {
-            self.transmit(dest, ack.to_bytes());
-        }
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        let config = media_config(&self.config, call.port.unwrap_or(0), call.sdp_session);
-        if let Ok(answer) = SessionDescription::parse(resp.body().clone()) {
-            if let Ok(media) = apply_reanswer(&offer, &answer, &config) {
-                call.set_negotiated(media);
-                self.start_media(id);
-            }
-        }
     }
 }

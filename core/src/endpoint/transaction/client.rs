@@ -55,8 +55,9 @@ pub(crate) struct ClientTx {
     key: ClientKey,
     pub(crate) invite: bool,
     pub(crate) state: ClientState,
-    /// The request as sent (INVITE: the ACK of a non-2xx final and the CANCEL derive from it).
-    pub(crate) request: Request,
+    /// The request as sent, until a final response (the ACK of a non-2xx derives from it).
+    request: Option<Box<Request>>,
+    /// Its encoding, for retransmissions until a final response.
     data: Bytes,
     pub(crate) dest: SocketAddr,
     interval: Duration,
@@ -82,10 +83,10 @@ impl Endpoint {
         let t1 = self.config.t1;
         if invite {
             self.arm(TimerKey::Tx(id, Timer::A), t1);
-            self.arm(TimerKey::Tx(id, Timer::B), 64 * t1);
+            self.arm(TimerKey::Tx(id, Timer::B), t1.saturating_mul(64));
         } else {
             self.arm(TimerKey::Tx(id, Timer::E), t1);
-            self.arm(TimerKey::Tx(id, Timer::F), 64 * t1);
+            self.arm(TimerKey::Tx(id, Timer::F), t1.saturating_mul(64));
         }
         self.transmit(dest, data.clone());
         self.txs.client_index.insert(key.clone(), id);
@@ -95,7 +96,7 @@ impl Endpoint {
                 key,
                 invite,
                 state: ClientState::Calling,
-                request,
+                request: Some(Box::new(request)),
                 data,
                 dest,
                 interval: t1,
@@ -129,19 +130,26 @@ impl Endpoint {
                 }
                 (ClientState::Calling | ClientState::Proceeding, 200..=299) => {
                     tx.state = ClientState::Accepted;
+                    tx.request = None;
+                    tx.data = Bytes::new();
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
                     self.timers.cancel(TimerKey::Tx(id, Timer::B));
-                    self.arm(TimerKey::Tx(id, Timer::M), 64 * t1);
+                    self.arm(TimerKey::Tx(id, Timer::M), t1.saturating_mul(64));
                 }
                 (ClientState::Accepted, 200..=299) => {}
                 (ClientState::Calling | ClientState::Proceeding, _) if status >= 300 => {
                     tx.state = ClientState::Completed;
-                    let ack = tx.request.ack_for(&resp).ok().map(|a| a.to_bytes());
+                    let ack = tx
+                        .request
+                        .take()
+                        .and_then(|r| r.ack_for(&resp).ok())
+                        .map(|a| a.to_bytes());
+                    tx.data = Bytes::new();
                     tx.ack.clone_from(&ack);
                     let dest = tx.dest;
                     self.timers.cancel(TimerKey::Tx(id, Timer::A));
                     self.timers.cancel(TimerKey::Tx(id, Timer::B));
-                    self.arm(TimerKey::Tx(id, Timer::D), 64 * t1);
+                    self.arm(TimerKey::Tx(id, Timer::D), t1.saturating_mul(64));
                     if let Some(ack) = ack {
                         self.transmit(dest, ack);
                     }
@@ -165,6 +173,8 @@ impl Endpoint {
                 }
                 ClientState::Calling | ClientState::Proceeding => {
                     tx.state = ClientState::Completed;
+                    tx.request = None;
+                    tx.data = Bytes::new();
                     self.timers.cancel(TimerKey::Tx(id, Timer::E));
                     self.timers.cancel(TimerKey::Tx(id, Timer::F));
                     self.arm(TimerKey::Tx(id, Timer::K), t4);
@@ -183,14 +193,14 @@ impl Endpoint {
         };
         match timer {
             Timer::A if tx.state == ClientState::Calling => {
-                tx.interval *= 2;
+                tx.interval = tx.interval.saturating_mul(2);
                 let (interval, dest, data) = (tx.interval, tx.dest, tx.data.clone());
                 self.arm(TimerKey::Tx(id, Timer::A), interval);
                 self.transmit(dest, data);
             }
             Timer::E if matches!(tx.state, ClientState::Calling | ClientState::Proceeding) => {
                 if tx.state == ClientState::Calling {
-                    tx.interval = (tx.interval * 2).min(t2);
+                    tx.interval = tx.interval.saturating_mul(2).min(t2);
                 } else {
                     tx.interval = t2;
                 }
@@ -210,12 +220,16 @@ impl Endpoint {
 
     /// Forgets a client transaction and disarms its timers.
     pub(crate) fn client_remove(&mut self, id: TxId) {
+        let mut timers: &[Timer] = &[Timer::E, Timer::F, Timer::K];
         if let Some(tx) = self.txs.client.remove(&id) {
+            if tx.invite {
+                timers = &[Timer::A, Timer::B, Timer::D, Timer::M];
+            }
             if self.txs.client_index.get(&tx.key) == Some(&id) {
                 self.txs.client_index.remove(&tx.key);
             }
         }
-        for timer in Timer::ALL {
+        for &timer in timers {
             self.timers.cancel(TimerKey::Tx(id, timer));
         }
     }

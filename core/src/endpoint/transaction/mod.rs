@@ -45,24 +45,6 @@ pub(crate) enum Timer {
     M,
 }
 
-impl Timer {
-    /// Every timer, to disarm all of a transaction's at once.
-    pub(crate) const ALL: [Timer; 12] = [
-        Timer::A,
-        Timer::B,
-        Timer::D,
-        Timer::E,
-        Timer::F,
-        Timer::G,
-        Timer::H,
-        Timer::I,
-        Timer::J,
-        Timer::K,
-        Timer::L,
-        Timer::M,
-    ];
-}
-
 /// Every live transaction, by id and by RFC 3261 matching key.
 #[derive(Debug, Default)]
 pub(crate) struct Transactions {

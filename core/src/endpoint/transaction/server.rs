@@ -41,7 +41,7 @@ pub(crate) struct ServerTx {
     /// The call this INVITE created or belongs to.
     pub(crate) call: Option<CallId>,
     /// The request (kept for INVITEs: CANCEL answers it with 487).
-    pub(crate) request: Option<Request>,
+    pub(crate) request: Option<Box<Request>>,
     /// Merged-request detection key (Call-ID, From tag, CSeq) of an initial INVITE.
     pub(crate) merge: Option<(String, String, u32)>,
 }
@@ -65,7 +65,7 @@ impl Endpoint {
             last_status: 0,
             interval: self.config.t1,
             call: None,
-            request: invite.then(|| req.clone()),
+            request: invite.then(|| Box::new(req.clone())),
             merge: None,
         };
         self.txs.server.insert(id, tx);
@@ -89,19 +89,23 @@ impl Endpoint {
         }
         tx.last = Some(data.clone());
         tx.last_status = status;
+        if status >= 200 {
+            // Answered: nothing will CANCEL it any more.
+            tx.request = None;
+        }
         let dest = tx.dest;
         let invite = tx.invite;
         if status >= 200 {
             if !invite {
                 tx.state = ServerState::Completed;
-                self.arm(TimerKey::Tx(id, Timer::J), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::J), t1.saturating_mul(64));
             } else if status < 300 {
                 tx.state = ServerState::Accepted;
-                self.arm(TimerKey::Tx(id, Timer::L), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::L), t1.saturating_mul(64));
             } else {
                 tx.state = ServerState::Completed;
                 self.arm(TimerKey::Tx(id, Timer::G), t1);
-                self.arm(TimerKey::Tx(id, Timer::H), 64 * t1);
+                self.arm(TimerKey::Tx(id, Timer::H), t1.saturating_mul(64));
             }
         }
         self.transmit(dest, data);
@@ -146,7 +150,7 @@ impl Endpoint {
         };
         match timer {
             Timer::G if tx.state == ServerState::Completed => {
-                tx.interval = (tx.interval * 2).min(t2);
+                tx.interval = tx.interval.saturating_mul(2).min(t2);
                 let interval = tx.interval;
                 let (dest, last) = (tx.dest, tx.last.clone());
                 self.arm(TimerKey::Tx(id, Timer::G), interval);
@@ -161,7 +165,11 @@ impl Endpoint {
 
     /// Forgets a server transaction and disarms its timers.
     pub(crate) fn server_remove(&mut self, id: TxId) {
+        let mut timers: &[Timer] = &[Timer::J];
         if let Some(tx) = self.txs.server.remove(&id) {
+            if tx.invite {
+                timers = &[Timer::G, Timer::H, Timer::I, Timer::L];
+            }
             if self.txs.server_index.get(&tx.key) == Some(&id) {
                 self.txs.server_index.remove(&tx.key);
             }
@@ -171,7 +179,7 @@ impl Endpoint {
                 }
             }
         }
-        for timer in Timer::ALL {
+        for &timer in timers {
             self.timers.cancel(TimerKey::Tx(id, timer));
         }
     }
