@@ -14,6 +14,8 @@ use crate::media::{
 };
 use crate::sdp::NegotiatedMedia;
 
+/// Most packets the jitter buffer holds (about 80 s at 20 ms), whatever the configuration.
+const MAX_JITTER_CAPACITY: usize = 4096;
 /// Longest frame decoded (120 ms at 16 kHz); longer payloads are cut.
 const MAX_FRAME_SAMPLES: usize = 1920;
 
@@ -45,12 +47,13 @@ pub(super) struct Inbound {
 
 /// The jitter buffer settings for a stream: the session's options, the negotiated packet
 /// time and clock, a loss wait of one ptime (at least 20 ms), and the adaptive maximum.
+/// The capacity is kept within 1..=4096 packets (the buffer reserves it up front).
 pub(super) fn jitter_config(
     config: &SessionConfig,
     media: &NegotiatedMedia,
     adaptive_max_delay: Option<Duration>,
 ) -> JitterConfig {
-    let capacity = config.jitter_capacity.max(1);
+    let capacity = config.jitter_capacity.clamp(1, MAX_JITTER_CAPACITY);
     let ptime_ms = media.ptime.clamp(1, 1000);
     JitterConfig {
         capacity,
