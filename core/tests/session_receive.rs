@@ -312,6 +312,13 @@ fn dtmf_on_the_audio_ssrc_is_not_mistaken_for_loss() {
         })
         .collect();
     assert_eq!(digits, vec![('3', 60)]);
+    // Updates of a press carry its start timestamp: counted at their media time, they add
+    // no jitter (only the repeated end packets do, a little).
+    let jitter = rx.s.stats(rx.t0).jitter_ms;
+    assert!(
+        jitter < 4.0,
+        "a steady stream with events shows {jitter} ms of jitter"
+    );
     let stats = rx.s.stats(rx.t0 + ms(500));
     assert_eq!((stats.packets_lost, stats.frames_concealed), (0, 0));
     assert_eq!(stats.dtmf_received, 1);

@@ -9,11 +9,13 @@ use bytes::Bytes;
 use super::types::{MediaEvent, MediaOutput, SessionConfig};
 use crate::codec::{Codec, Decoder};
 use crate::media::{
-    AudioPacket, Concealer, DtmfReceiver, DtmfRxConfig, JitterBuffer, JitterConfig, JitterStats,
-    Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket, seq_newer,
+    AudioPacket, Concealer, DtmfReceiver, DtmfRxConfig, EventPayload, JitterBuffer, JitterConfig,
+    JitterStats, Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket, seq_newer,
 };
 use crate::sdp::NegotiatedMedia;
 
+/// Most packets the jitter buffer holds (about 80 s at 20 ms), whatever the configuration.
+const MAX_JITTER_CAPACITY: usize = 4096;
 /// Longest frame decoded (120 ms at 16 kHz); longer payloads are cut.
 const MAX_FRAME_SAMPLES: usize = 1920;
 
@@ -45,12 +47,13 @@ pub(super) struct Inbound {
 
 /// The jitter buffer settings for a stream: the session's options, the negotiated packet
 /// time and clock, a loss wait of one ptime (at least 20 ms), and the adaptive maximum.
+/// The capacity is kept within 1..=4096 packets (the buffer reserves it up front).
 pub(super) fn jitter_config(
     config: &SessionConfig,
     media: &NegotiatedMedia,
     adaptive_max_delay: Option<Duration>,
 ) -> JitterConfig {
-    let capacity = config.jitter_capacity.max(1);
+    let capacity = config.jitter_capacity.clamp(1, MAX_JITTER_CAPACITY);
     let ptime_ms = media.ptime.clamp(1, 1000);
     JitterConfig {
         capacity,
@@ -120,7 +123,11 @@ impl Inbound {
         self.playing = playing;
     }
 
-    /// Counts an accepted packet of the audio SSRC in the RFC 3550 statistics.
+    /// Counts an accepted packet; those of the audio SSRC also in the RFC 3550 statistics.
+    ///
+    /// An event packet on the audio SSRC keeps the press's start timestamp in every update;
+    /// its media time is the start plus the duration so far, less one frame (the timestamp an
+    /// audio packet sent at that moment would carry), so events do not show as jitter.
     fn count(&mut self, now: Instant, packet: &RtpPacket<'_>, audio: bool) {
         self.packets += 1;
         self.bytes += packet.payload().len() as u64;
@@ -138,8 +145,16 @@ impl Inbound {
         if self.stats_highest.is_none_or(|h| seq_newer(seq, h)) {
             self.stats_highest = Some(seq);
         }
+        let timestamp = if audio {
+            packet.timestamp()
+        } else {
+            let elapsed = EventPayload::parse(packet.payload()).map_or(0, |e| {
+                u32::from(e.duration).saturating_sub(self.jitter.samples_per_frame())
+            });
+            packet.timestamp().wrapping_add(elapsed)
+        };
         self.stats
-            .on_packet(now, seq, packet.timestamp(), packet.payload().len());
+            .on_packet(now, seq, timestamp, packet.payload().len());
     }
 
     /// An accepted audio packet: buffered, then whatever is due is played out.

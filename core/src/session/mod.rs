@@ -35,12 +35,31 @@
 //! assert!(session.next_deadline().is_some());
 //! ```
 //!
-//! Inbound RTP is accepted only with the negotiated payload types and from the expected
-//! source ([`LATCH_PACKETS`] and [`LATCH_QUIET`] govern symmetric RTP); audio goes through
-//! the jitter buffer (an in-order frame is played out on the packet that brings it) and
-//! comes out as [`MediaEvent::Audio`]; key presses as [`MediaEvent::Dtmf`], once each.
-//! Outbound audio of any length is framed at ptime and sent one packet per slot.
+//! What the session does:
+//! - **Inbound**: datagrams are told apart by their first bytes (RTP, RTCP when muxed, STUN
+//!   ignored); RTP is accepted only with the negotiated payload types and from the expected
+//!   source ([`LATCH_PACKETS`] and [`LATCH_QUIET`] govern symmetric RTP); anything else is
+//!   counted in [`CallStats::packets_rejected`]. Audio goes through the jitter buffer (an
+//!   in-order frame is played out on the packet that brings it; a missing one is concealed
+//!   once a later packet shows the loss and its wait has passed) and comes out as
+//!   [`MediaEvent::Audio`]; key presses come out as [`MediaEvent::Dtmf`], once each, also
+//!   when their end packets were lost.
+//! - **Outbound**: PCM of any length is framed at ptime and sent one packet per slot (the
+//!   first at once, no burst, no lead); the first packet of each talkspurt has the marker
+//!   bit; sequence numbers and timestamps run on across silence, interruption, hold and
+//!   renegotiation. [`MediaEvent::PlaybackFinished`] tells when the queue has played out;
+//!   [`MediaSession::interrupt`] cuts it at once. A partial last frame is padded with
+//!   silence after one ptime without more audio.
+//! - **Direction**: on hold, sendonly-by-the-peer or inactive, audio keeps its schedule but
+//!   nothing is sent (and no sequence number is used); when our side does not receive,
+//!   nothing is played out and the watchdogs pause.
+//! - **RTCP**: SR while we send, RR otherwise, with SDES CNAME, at RFC 3550 intervals,
+//!   from the local RTCP port (RTP port + 1, or the RTP port when muxed); the peer's report
+//!   blocks give the round-trip time. [`MediaSession::finish`] sends the BYE.
+//! - **Watchdogs**: [`MediaEvent::Inactive`] once, when no RTP arrived for the inactivity
+//!   timeout, or none at all within the establishment timeout (zero disables each).
 
+mod dispatch;
 mod inbound;
 mod outbound;
 mod packetizer;
@@ -55,15 +74,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use self::dispatch::{codec_of, expects_rtp, sends_rtp};
 use self::inbound::{Inbound, jitter_config};
 use self::outbound::Outbound;
 use self::rtcp::RtcpState;
-use self::source::{SourceFilter, SourceVerdict};
+use self::source::SourceFilter;
 use self::watchdog::Watchdog;
-use crate::codec::Codec;
-use crate::media::{DtmfTxError, PacketKind, RtpPacket, classify};
+use crate::media::{DtmfTxError, PacketKind, classify};
 use crate::rng::Rng;
-use crate::sdp::{AudioCodec, NegotiatedMedia};
+use crate::sdp::NegotiatedMedia;
 
 pub use self::outbound::{MAX_DTMF_TONE, MIN_DTMF_TONE};
 pub use self::source::{LATCH_PACKETS, LATCH_QUIET};
@@ -89,25 +108,6 @@ pub struct MediaSession {
     finished: bool,
     /// The earliest timer, recomputed after every input.
     deadline: Option<Instant>,
-}
-
-/// The codec module's name for a negotiated codec.
-fn codec_of(codec: AudioCodec) -> Codec {
-    match codec {
-        AudioCodec::G722 => Codec::G722,
-        AudioCodec::Pcmu => Codec::Pcmu,
-        AudioCodec::Pcma => Codec::Pcma,
-    }
-}
-
-/// Whether the peer is expected to send us RTP under `media`.
-fn expects_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.receives() && !media.remote_rtp.ip().is_unspecified()
-}
-
-/// Whether we send RTP under `media`.
-fn sends_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.sends() && !media.on_hold
 }
 
 impl MediaSession {
@@ -349,61 +349,5 @@ impl MediaSession {
     /// Ties `now` to a wall-clock time (since the Unix epoch) for RTCP NTP timestamps.
     pub fn set_wall_clock(&mut self, now: Instant, since_unix_epoch: Duration) {
         self.rtcp.set_wall_clock(now, since_unix_epoch);
-    }
-
-    /// An RTP datagram from `from`: checked, then handed to the receive path.
-    fn on_rtp(&mut self, now: Instant, from: SocketAddr, data: &Bytes) {
-        let Ok(packet) = RtpPacket::parse(data) else {
-            self.rejected += 1;
-            return;
-        };
-        let pt = packet.payload_type();
-        let audio = pt == self.media.payload_type;
-        if !audio && Some(pt) != self.media.telephone_event {
-            self.rejected += 1;
-            return;
-        }
-        if self
-            .source
-            .check(now, from, packet.ssrc(), packet.sequence())
-            == SourceVerdict::Reject
-        {
-            self.rejected += 1;
-            return;
-        }
-        self.watchdog.on_rtp(now);
-        if audio {
-            self.inbound.on_audio(now, &packet, data, &mut self.outputs);
-        } else {
-            self.inbound.on_event(now, &packet, &mut self.outputs);
-        }
-    }
-
-    /// Runs every timer due by `now` and recomputes the next deadline.
-    fn service(&mut self, now: Instant) {
-        if self.finished {
-            self.deadline = None;
-            return;
-        }
-        let to = self.source.remote();
-        self.outbound
-            .poll(now, self.local_rtp, to, &mut self.outputs);
-        self.inbound.drain(now, &mut self.outputs);
-        if let Some(never_received) = self.watchdog.check(now) {
-            self.outputs
-                .push_back(MediaOutput::Event(MediaEvent::Inactive { never_received }));
-        }
-        if now >= self.rtcp.deadline() {
-            self.send_rtcp(now, false);
-        }
-        self.deadline = [
-            self.outbound.next_deadline(),
-            self.inbound.next_deadline(),
-            self.watchdog.deadline(),
-            Some(self.rtcp.deadline()),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
     }
 }
