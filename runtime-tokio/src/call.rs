@@ -114,6 +114,11 @@ impl Call {
         }
     }
 
+    /// Whether the driver's own copy is the only handle left.
+    pub(crate) fn unobserved(&self) -> bool {
+        Arc::strong_count(&self.inner) == 1
+    }
+
     /// The endpoint's id of the call.
     pub fn id(&self) -> CallId {
         self.inner.id
