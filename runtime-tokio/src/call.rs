@@ -77,6 +77,9 @@ struct Inner {
 }
 
 /// A handle on an established call; clones address the same call.
+///
+/// Dropping every handle does not hang up (callbacks often keep none): call
+/// [`Call::hangup`]. Events are buffered only while some handle is held.
 #[derive(Clone, Debug)]
 pub struct Call {
     inner: Arc<Inner>,
