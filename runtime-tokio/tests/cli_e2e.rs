@@ -305,3 +305,56 @@ fn digest_auth_admits_the_right_password_only() {
     assert_eq!(rejected[0]["status"], 403);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ctrl_c_before_the_answer_cancels_the_call() {
+    let dir = scratch("cancel");
+    let events = dir.join("events.jsonl");
+    let (mut serve, sip) = start_serve(&[
+        "--sip",
+        "127.0.0.1:0",
+        "--rtp-ports",
+        "44100-44198",
+        "--answer-delay-ms",
+        "5000",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    let mut call = Command::new(BIN)
+        .args([
+            "-v",
+            "call",
+            &format!("sip:bot@{sip}"),
+            "--rtp-ports",
+            "44200-44298",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("call starts");
+    // Wait until the callee rings (it answers only after five seconds).
+    let stderr = call.stderr.take().expect("stderr piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("ringing") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    assert!(
+        rx.recv_timeout(Duration::from_secs(10)).is_ok(),
+        "never rang"
+    );
+    interrupt(&call);
+    let code = wait_bounded(&mut call, Duration::from_secs(10));
+    interrupt(&serve);
+    assert_eq!(wait_bounded(&mut serve, Duration::from_secs(10)), Some(0));
+    assert_eq!(code, Some(1), "an unanswered call is not a success");
+    let log = lines(&events);
+    assert!(!log.iter().any(|e| e["event"] == "call_started"), "{log:?}");
+    let ended: Vec<_> = log.iter().filter(|e| e["event"] == "call_ended").collect();
+    assert_eq!(ended.len(), 1, "{log:?}");
+    assert_eq!(ended[0]["reason"], "cancel");
+    let _ = std::fs::remove_dir_all(&dir);
+}
