@@ -198,8 +198,8 @@ async fn shutdown_hangs_up_live_calls_with_bye() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupt_cuts_queued_audio_and_reports_it() {
-    let callee = builder(43600).start().await.expect("callee starts");
-    let caller = builder(43650).start().await.expect("caller starts");
+    let callee = builder(45800).start().await.expect("callee starts");
+    let caller = builder(46000).start().await.expect("caller starts");
     let target = format!("sip:echo@{}", callee.local_sip_addr());
     let call = tokio::time::timeout(
         Duration::from_secs(10),
