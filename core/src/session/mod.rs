@@ -4,119 +4,110 @@
 //! The endpoint creates a [`MediaSession`] when a call's SDP is negotiated and feeds it
 //! the datagrams of the call's RTP (and RTCP) sockets, application audio and timeouts;
 //! it drains [`MediaSession::poll_output`] after every input.
+//!
+//! ```
+//! use std::net::SocketAddr;
+//! use std::time::Instant;
+//! use sipvoice_core::session::{MediaOutput, MediaSession, SessionConfig};
+//! # use sipvoice_core::{Rng, sdp::{AudioCodec, Direction, NegotiatedMedia}};
+//! # #[allow(clippy::disallowed_methods)]
+//! # fn start() -> Instant { Instant::now() }
+//! # let remote: SocketAddr = "192.0.2.7:40000".parse().unwrap();
+//! # let media = NegotiatedMedia {
+//! #     media_index: 0, codec: AudioCodec::Pcmu, payload_type: 0, encoding_name: "PCMU",
+//! #     clock_rate: 8000, telephone_event: Some(101), telephone_event_fmtp: None, ptime: 20,
+//! #     direction: Direction::SendRecv, remote_rtp: remote,
+//! #     remote_rtcp: "192.0.2.7:40001".parse().unwrap(), rtcp_mux: false, on_hold: false,
+//! # };
+//! let now = start();
+//! let local: SocketAddr = "192.0.2.1:10000".parse().unwrap();
+//! let mut rng = Rng::from_seed(1);
+//! let mut session = MediaSession::new(&media, local, &SessionConfig::default(), &mut rng, now);
+//! session.send_audio(now, &[0i16; 160]); // 20 ms of G.711 audio
+//! let mut sent = 0;
+//! while let Some(output) = session.poll_output() {
+//!     if let MediaOutput::Transmit { to, .. } = output {
+//!         assert_eq!(to, remote);
+//!         sent += 1;
+//!     }
+//! }
+//! assert_eq!(sent, 1); // one frame now, the next one ptime later
+//! assert!(session.next_deadline().is_some());
+//! ```
+//!
+//! Inbound RTP is accepted only with the negotiated payload types and from the expected
+//! source ([`LATCH_PACKETS`] and [`LATCH_QUIET`] govern symmetric RTP); audio goes through
+//! the jitter buffer (an in-order frame is played out on the packet that brings it) and
+//! comes out as [`MediaEvent::Audio`]; key presses as [`MediaEvent::Dtmf`], once each.
+//! Outbound audio of any length is framed at ptime and sent one packet per slot.
 
+mod inbound;
+mod outbound;
+mod packetizer;
+mod rtcp;
+mod source;
+mod types;
+mod watchdog;
+
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use crate::media::DtmfTxError;
+use self::inbound::{Inbound, jitter_config};
+use self::outbound::Outbound;
+use self::rtcp::RtcpState;
+use self::source::{SourceFilter, SourceVerdict};
+use self::watchdog::Watchdog;
+use crate::codec::Codec;
+use crate::media::{DtmfTxError, PacketKind, RtpPacket, classify};
 use crate::rng::Rng;
-use crate::sdp::NegotiatedMedia;
+use crate::sdp::{AudioCodec, NegotiatedMedia};
 
-/// Media statistics of one call, both directions.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CallStats {
-    /// RTP packets sent.
-    pub packets_sent: u64,
-    /// RTP payload bytes sent.
-    pub bytes_sent: u64,
-    /// RTP packets received and accepted.
-    pub packets_received: u64,
-    /// RTP payload bytes received and accepted.
-    pub bytes_received: u64,
-    /// Packets lost (expected minus received, RFC 3550 A.3; never negative).
-    pub packets_lost: u64,
-    /// Packets that arrived too late for playout.
-    pub packets_late: u64,
-    /// Duplicate packets dropped.
-    pub packets_duplicated: u64,
-    /// Packets dropped before decoding: wrong source, payload type or malformed.
-    pub packets_rejected: u64,
-    /// Frames synthesised by loss concealment.
-    pub frames_concealed: u64,
-    /// Interarrival jitter in ms (RFC 3550 A.8).
-    pub jitter_ms: f64,
-    /// Round-trip time from RTCP, when a report came back.
-    pub rtt_ms: Option<f64>,
-    /// DTMF digits received.
-    pub dtmf_received: u64,
-    /// DTMF digits sent.
-    pub dtmf_sent: u64,
-}
-
-/// Options of a media session that come from the endpoint's configuration.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SessionConfig {
-    /// Jitter buffer capacity in packets.
-    pub jitter_capacity: usize,
-    /// Packets to hold before playout starts.
-    pub jitter_prefetch: usize,
-    /// Skip the sender's silence gaps instead of concealing them.
-    pub skip_audio_gaps: bool,
-    /// No RTP for this long → [`MediaEvent::Inactive`] (zero disables).
-    pub inactivity_timeout: Duration,
-    /// No RTP at all since the start for this long → [`MediaEvent::Inactive`] (zero disables).
-    pub establishment_timeout: Duration,
-    /// Latch onto the real source address of inbound RTP once it passes checks.
-    pub symmetric_rtp: bool,
-}
-
-/// Something the session wants sent or reported.
-#[derive(Debug, PartialEq)]
-pub enum MediaOutput {
-    /// Send a datagram from one of the session's local sockets.
-    Transmit {
-        /// Local RTP or RTCP address.
-        from: SocketAddr,
-        /// Destination.
-        to: SocketAddr,
-        /// The packet.
-        data: Bytes,
-    },
-    /// Report to the application (the endpoint adds the call id).
-    Event(MediaEvent),
-}
-
-/// Media happenings the endpoint forwards to the application (or acts on).
-#[derive(Debug, PartialEq)]
-pub enum MediaEvent {
-    /// A decoded (or concealed) inbound frame.
-    Audio {
-        /// 16-bit mono PCM at the codec's rate.
-        pcm: Vec<i16>,
-        /// The RTP timestamp the frame stands for.
-        rtp_timestamp: u32,
-        /// Synthesised by loss concealment.
-        concealed: bool,
-    },
-    /// A DTMF digit, reported once per key press.
-    Dtmf {
-        /// `0`–`9`, `*`, `#`, `A`–`D`.
-        digit: char,
-        /// How long it was held.
-        duration_ms: u32,
-    },
-    /// All queued outbound audio has been sent.
-    PlaybackFinished,
-    /// `interrupt` cut this much queued audio.
-    PlaybackInterrupted {
-        /// Audio dropped.
-        cut: Duration,
-    },
-    /// The inactivity or establishment watchdog fired; the endpoint ends the call with BYE.
-    Inactive {
-        /// True when no RTP was ever received (establishment timeout).
-        never_received: bool,
-    },
-}
+pub use self::outbound::{MAX_DTMF_TONE, MIN_DTMF_TONE};
+pub use self::source::{LATCH_PACKETS, LATCH_QUIET};
+pub use self::types::{CallStats, MediaEvent, MediaOutput, SessionConfig};
 
 /// The media of one call.
 #[derive(Debug)]
 pub struct MediaSession {
     local_rtp: SocketAddr,
+    local_rtcp: SocketAddr,
     media: NegotiatedMedia,
-    stats: CallStats,
+    config: SessionConfig,
+    /// Adaptive playout: the jitter buffer's wait follows measured jitter up to this.
+    adaptive_max_delay: Option<Duration>,
+    ssrc: u32,
+    source: SourceFilter,
+    inbound: Inbound,
+    outbound: Outbound,
+    rtcp: RtcpState,
+    watchdog: Watchdog,
+    outputs: VecDeque<MediaOutput>,
+    rejected: u64,
+    finished: bool,
+    /// The earliest timer, recomputed after every input.
+    deadline: Option<Instant>,
+}
+
+/// The codec module's name for a negotiated codec.
+fn codec_of(codec: AudioCodec) -> Codec {
+    match codec {
+        AudioCodec::G722 => Codec::G722,
+        AudioCodec::Pcmu => Codec::Pcmu,
+        AudioCodec::Pcma => Codec::Pcma,
+    }
+}
+
+/// Whether the peer is expected to send us RTP under `media`.
+fn expects_rtp(media: &NegotiatedMedia) -> bool {
+    media.direction.receives() && !media.remote_rtp.ip().is_unspecified()
+}
+
+/// Whether we send RTP under `media`.
+fn sends_rtp(media: &NegotiatedMedia) -> bool {
+    media.direction.sends() && !media.on_hold
 }
 
 impl MediaSession {
@@ -129,80 +120,290 @@ impl MediaSession {
         rng: &mut Rng,
         now: Instant,
     ) -> Self {
-        let _ = (config, rng, now);
-        Self {
+        let ssrc = rng.next_u32();
+        let seq = rng.next_u16();
+        let ts = rng.next_u32();
+        let own_rng = Rng::from_seed(rng.next_u64());
+        let codec = codec_of(media.codec);
+        let local_rtcp = if media.rtcp_mux {
+            local_rtp
+        } else {
+            SocketAddr::new(local_rtp.ip(), local_rtp.port().wrapping_add(1))
+        };
+        let jitter = jitter_config(config, media, None);
+        let mut watchdog =
+            Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
+        watchdog.set_paused(!expects_rtp(media), now);
+        let mut session = Self {
             local_rtp,
+            local_rtcp,
             media: media.clone(),
-            stats: CallStats::default(),
-        }
+            config: config.clone(),
+            adaptive_max_delay: None,
+            ssrc,
+            source: SourceFilter::new(media.remote_rtp, config.symmetric_rtp),
+            inbound: Inbound::new(codec, jitter, media.direction.receives()),
+            outbound: Outbound::new(
+                codec,
+                media.payload_type,
+                media.telephone_event,
+                media.ptime,
+                ssrc,
+                seq,
+                ts,
+                sends_rtp(media),
+            ),
+            rtcp: RtcpState::new(
+                own_rng,
+                now,
+                media.ptime,
+                codec.payload_bytes(media.ptime.max(1)),
+            ),
+            watchdog,
+            outputs: VecDeque::with_capacity(8),
+            rejected: 0,
+            finished: false,
+            deadline: None,
+        };
+        session.service(now);
+        session
     }
 
     /// Applies a renegotiation (re-INVITE / UPDATE): hold, resume, new remote address.
     pub fn update(&mut self, media: &NegotiatedMedia, now: Instant) {
-        let _ = now;
+        if self.finished {
+            return;
+        }
+        let codec = codec_of(media.codec);
+        self.source.set_remote(media.remote_rtp);
+        self.outbound.set_sending(sends_rtp(media));
+        self.outbound.set_format(
+            now,
+            codec,
+            media.payload_type,
+            media.telephone_event,
+            media.ptime,
+            &mut self.outputs,
+        );
+        let jitter = jitter_config(&self.config, media, self.adaptive_max_delay);
+        self.inbound.set_codec(codec, jitter);
+        self.inbound.set_playing(media.direction.receives());
+        self.watchdog.set_paused(!expects_rtp(media), now);
         self.media = media.clone();
+        self.service(now);
     }
 
     /// A datagram arrived on the session's RTP socket (RTP, RTCP when muxed, or STUN).
     pub fn handle_rtp(&mut self, now: Instant, from: SocketAddr, data: Bytes) {
-        let _ = (now, from, data);
+        if self.finished {
+            return;
+        }
+        match classify(&data) {
+            PacketKind::Rtp => self.on_rtp(now, from, &data),
+            PacketKind::Rtcp => self.on_rtcp(now, from, &data),
+            PacketKind::Stun => {}
+            _ => self.rejected += 1,
+        }
+        self.service(now);
     }
 
     /// A datagram arrived on the session's RTCP socket.
     pub fn handle_rtcp(&mut self, now: Instant, from: SocketAddr, data: Bytes) {
-        let _ = (now, from, data);
+        if self.finished {
+            return;
+        }
+        match classify(&data) {
+            PacketKind::Rtcp => self.on_rtcp(now, from, &data),
+            PacketKind::Stun => {}
+            _ => self.rejected += 1,
+        }
+        self.service(now);
     }
 
     /// Fires the session's due timers (pacing, playout, DTMF, RTCP, watchdog).
     pub fn handle_timeout(&mut self, now: Instant) {
-        let _ = now;
+        self.service(now);
     }
 
     /// The earliest instant the session needs [`MediaSession::handle_timeout`].
     pub fn next_deadline(&self) -> Option<Instant> {
-        None
+        self.deadline
     }
 
     /// The next output, if any.
     pub fn poll_output(&mut self) -> Option<MediaOutput> {
-        None
+        self.outputs.pop_front()
     }
 
     /// Queues PCM (16-bit mono at the codec's rate) for paced sending.
     pub fn send_audio(&mut self, now: Instant, pcm: &[i16]) {
-        let _ = (now, pcm);
+        if self.finished {
+            return;
+        }
+        self.outbound.send_audio(now, pcm);
+        self.service(now);
     }
 
     /// Drops all queued audio; returns how much was cut.
     pub fn interrupt(&mut self, now: Instant) -> Duration {
-        let _ = now;
-        Duration::ZERO
+        let cut = self.outbound.interrupt();
+        self.service(now);
+        cut
     }
 
     /// Queues DTMF digits as RFC 4733 events of `duration` each.
+    ///
+    /// Digits are checked first (`0`–`9`, `*`, `#`, `A`–`D`); a bad one queues nothing.
+    /// The duration is clamped to [`MIN_DTMF_TONE`]..=[`MAX_DTMF_TONE`]; it takes effect
+    /// when the stream is idle, while keys queued behind audio or other keys keep the
+    /// tone length in use. Audio is held (not dropped) while keys are sent.
     pub fn send_dtmf(
         &mut self,
         now: Instant,
         digits: &str,
         duration: Duration,
     ) -> Result<(), DtmfTxError> {
-        let _ = (now, digits, duration);
-        Ok(())
+        if self.finished {
+            return Err(DtmfTxError::InvalidConfig("the media session has ended"));
+        }
+        let queued = self
+            .outbound
+            .send_dtmf(now, digits, duration, &mut self.outputs);
+        self.service(now);
+        queued
     }
 
     /// Statistics so far.
     pub fn stats(&self, now: Instant) -> CallStats {
         let _ = now;
-        self.stats.clone()
+        let playout = self.inbound.playout_stats();
+        let send = self.outbound.send_stats();
+        CallStats {
+            packets_sent: send.packets,
+            bytes_sent: send.bytes,
+            packets_received: self.inbound.packets,
+            bytes_received: self.inbound.bytes,
+            packets_lost: self.inbound.lost_total(),
+            packets_late: playout.late,
+            packets_duplicated: playout.duplicates,
+            packets_rejected: self.rejected,
+            frames_concealed: self.inbound.frames_concealed,
+            jitter_ms: self.inbound.jitter_ms(),
+            rtt_ms: send.rtt.map(|rtt| rtt.as_secs_f64() * 1000.0),
+            dtmf_received: self.inbound.dtmf_received,
+            dtmf_sent: self.outbound.dtmf_sent,
+        }
     }
 
     /// Ends the session: sends an RTCP BYE and returns the final statistics.
     pub fn finish(&mut self, now: Instant) -> CallStats {
+        if !self.finished {
+            self.service(now);
+            self.send_rtcp(now, true);
+            self.finished = true;
+            self.deadline = None;
+        }
         self.stats(now)
     }
 
     /// The local RTP address.
     pub fn local_rtp(&self) -> SocketAddr {
         self.local_rtp
+    }
+
+    /// The local RTCP address (the RTP address when muxed).
+    pub fn local_rtcp(&self) -> SocketAddr {
+        self.local_rtcp
+    }
+
+    /// Our stream's SSRC.
+    pub fn ssrc(&self) -> u32 {
+        self.ssrc
+    }
+
+    /// Where RTP is sent and accepted from now (the SDP address, or the latched one).
+    pub fn remote_rtp(&self) -> SocketAddr {
+        self.source.remote()
+    }
+
+    /// Whether [`MediaSession::finish`] has run.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Switches adaptive playout on (the wait for a missing frame follows three times the
+    /// measured interarrival jitter, up to `max_delay`) or off (`None`: a fixed ptime wait).
+    ///
+    /// Best called before audio flows: the jitter buffer restarts with the new settings.
+    pub fn set_adaptive_playout(&mut self, max_delay: Option<Duration>, now: Instant) {
+        if self.finished || max_delay == self.adaptive_max_delay {
+            return;
+        }
+        self.adaptive_max_delay = max_delay;
+        let codec = codec_of(self.media.codec);
+        let jitter = jitter_config(&self.config, &self.media, max_delay);
+        self.inbound.set_codec(codec, jitter);
+        self.service(now);
+    }
+
+    /// Ties `now` to a wall-clock time (since the Unix epoch) for RTCP NTP timestamps.
+    pub fn set_wall_clock(&mut self, now: Instant, since_unix_epoch: Duration) {
+        self.rtcp.set_wall_clock(now, since_unix_epoch);
+    }
+
+    /// An RTP datagram from `from`: checked, then handed to the receive path.
+    fn on_rtp(&mut self, now: Instant, from: SocketAddr, data: &Bytes) {
+        let Ok(packet) = RtpPacket::parse(data) else {
+            self.rejected += 1;
+            return;
+        };
+        let pt = packet.payload_type();
+        let audio = pt == self.media.payload_type;
+        if !audio && Some(pt) != self.media.telephone_event {
+            self.rejected += 1;
+            return;
+        }
+        if self
+            .source
+            .check(now, from, packet.ssrc(), packet.sequence())
+            == SourceVerdict::Reject
+        {
+            self.rejected += 1;
+            return;
+        }
+        self.watchdog.on_rtp(now);
+        if audio {
+            self.inbound.on_audio(now, &packet, data, &mut self.outputs);
+        } else {
+            self.inbound.on_event(now, &packet, &mut self.outputs);
+        }
+    }
+
+    /// Runs every timer due by `now` and recomputes the next deadline.
+    fn service(&mut self, now: Instant) {
+        if self.finished {
+            self.deadline = None;
+            return;
+        }
+        let to = self.source.remote();
+        self.outbound
+            .poll(now, self.local_rtp, to, &mut self.outputs);
+        self.inbound.drain(now, &mut self.outputs);
+        if let Some(never_received) = self.watchdog.check(now) {
+            self.outputs
+                .push_back(MediaOutput::Event(MediaEvent::Inactive { never_received }));
+        }
+        if now >= self.rtcp.deadline() {
+            self.send_rtcp(now, false);
+        }
+        self.deadline = [
+            self.outbound.next_deadline(),
+            self.inbound.next_deadline(),
+            self.watchdog.deadline(),
+            Some(self.rtcp.deadline()),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
     }
 }
