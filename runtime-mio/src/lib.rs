@@ -55,6 +55,11 @@
 //! A closure `FnMut(&mut Control<'_>, Event)` is a [`Handler`] too. [`Handler::on_tick`]
 //! runs once per loop iteration, for work that is not a reaction to an event.
 //!
+//! # One event at a time
+//!
+//! Without a handler type, [`Driver::next_event`] runs the loop until the next event (or
+//! a timeout) and returns it; command the endpoint in between with [`Driver::control`].
+//!
 //! # Inside your own poll loop
 //!
 //! [`Driver::register`] moves the driver's sockets into your `mio::Poll` under tokens

@@ -71,6 +71,11 @@ fn binds_an_ephemeral_sip_port_on_loopback() {
     assert_eq!(driver.endpoint().config().local_sip_addr, addr);
     assert_eq!(driver.socket_count(), 1);
     assert!(driver.counts().is_empty());
+    let shown = format!("{driver:?}");
+    assert!(
+        shown.contains(&addr.to_string()) && shown.len() < 400,
+        "{shown}"
+    );
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! The driver: one endpoint, its sockets and a `mio::Poll`, run as a blocking loop or
 //! embedded in a caller's own poll loop.
 
+mod blocking;
+mod embed;
+
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
@@ -39,7 +42,6 @@ const EVENTS_CAPACITY: usize = 256;
 /// instead, call [`Driver::register`] once, then in your loop poll with
 /// [`Driver::next_timeout`] (or less) and hand every batch of events to
 /// [`Driver::process`].
-#[derive(Debug)]
 pub struct Driver {
     endpoint: Endpoint,
     sockets: Sockets,
@@ -55,6 +57,19 @@ pub struct Driver {
     backlog: Vec<Token>,
     pending: bool,
     finished: bool,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("sip_addr", &self.sip_addr)
+            .field("sockets", &self.sockets.len())
+            .field("counts", &self.endpoint.counts())
+            .field("embedded", &self.poll.is_none())
+            .field("stopping", &self.stop_deadline.is_some())
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Driver {
@@ -137,115 +152,6 @@ impl Driver {
     /// returns false and nothing more should be fed in.
     pub fn is_finished(&self) -> bool {
         self.finished
-    }
-
-    /// Runs the loop until a stop (from a [`StopHandle`] or [`Control::stop`]) completes.
-    ///
-    /// Errors only when the poll itself fails, or when the driver was moved into a
-    /// caller's poll with [`Driver::register`].
-    pub fn run(&mut self, handler: &mut impl Handler) -> io::Result<()> {
-        self.drive(handler, false, None)
-    }
-
-    /// The event-at-a-time style: runs the loop until the endpoint reports an event and
-    /// returns it, or returns `None` once `timeout` passed (`None` waits as long as it
-    /// takes) or the driver has finished ([`Driver::is_finished`]).
-    ///
-    /// Between events, command the endpoint with [`Driver::control`]:
-    ///
-    /// ```no_run
-    /// # fn demo(driver: &mut sipvoice_mio::Driver) -> std::io::Result<()> {
-    /// use sipvoice_core::endpoint::Event;
-    /// while let Some(event) = driver.next_event(None)? {
-    ///     if let Event::Audio { call, frame } = event {
-    ///         let _ = driver.control().send_audio(call, &frame.pcm);
-    ///     }
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
-        if let Some(event) = self.queue.pop_front() {
-            return Ok(Some(event));
-        }
-        let until = timeout.map(|timeout| Instant::now() + timeout);
-        let mut queue = std::mem::take(&mut self.queue);
-        let mut handler = |_: &mut Control<'_>, event: Event| queue.push_back(event);
-        let result = self.drive(&mut handler, true, until);
-        self.queue = queue;
-        result.map(|()| self.queue.pop_front())
-    }
-
-    /// The blocking loop on the driver's own poll: runs until the driver finishes, until
-    /// an iteration delivered an event (when `until_event`), or until `until`.
-    fn drive<H: Handler>(
-        &mut self,
-        handler: &mut H,
-        until_event: bool,
-        until: Option<Instant>,
-    ) -> io::Result<()> {
-        let Some(mut poll) = self.poll.take() else {
-            return Err(io::Error::other(
-                "the driver is registered with another poll; drive it with process()",
-            ));
-        };
-        let mut events = std::mem::replace(&mut self.events, Events::with_capacity(0));
-        let mut counter = Counting {
-            inner: handler,
-            delivered: false,
-        };
-        let result = loop {
-            counter.delivered = false;
-            let running = self.process(&events, &mut counter);
-            events.clear();
-            if !running || (until_event && counter.delivered) {
-                break Ok(());
-            }
-            let mut wait = self.next_timeout();
-            if let Some(until) = until {
-                let left = until.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break Ok(());
-                }
-                wait = Some(wait.map_or(left, |wait| wait.min(left)));
-            }
-            match poll.poll(&mut events, wait) {
-                Ok(()) => {}
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => events.clear(),
-                Err(error) => break Err(error),
-            }
-        };
-        self.events = events;
-        self.poll = Some(poll);
-        result
-    }
-
-    /// Moves the driver's sockets into a caller's poll: from now on they are registered
-    /// with `registry` under tokens `base_token + 1`, `base_token + 2`, ... (one per open
-    /// socket, reused as sockets close), so `base_token` must lie above every token the
-    /// caller uses itself. `base_token` itself stays reserved.
-    ///
-    /// The driver's own poll and waker are dropped; a [`StopHandle`] then only sets a flag
-    /// that the next [`Driver::process`] sees, unless the caller lends its own waker with
-    /// [`Driver::set_stop_waker`].
-    pub fn register(&mut self, registry: &Registry, base_token: Token) -> io::Result<()> {
-        let registry = registry.try_clone()?;
-        self.sockets.rebase(&self.registry, &registry, base_token)?;
-        self.registry = registry;
-        self.shared.set_waker(None);
-        self.poll = None;
-        self.pending = true;
-        Ok(())
-    }
-
-    /// Lends the driver a waker of the caller's poll, woken when a stop is asked for.
-    pub fn set_stop_waker(&self, waker: Arc<Waker>) {
-        self.shared.set_waker(Some(waker));
-    }
-
-    /// Whether `token` is one of the driver's (its sockets' or its reserved base token).
-    pub fn owns(&self, token: Token) -> bool {
-        self.sockets.owns(token)
     }
 
     /// How long the caller may block in its poll before calling [`Driver::process`].
@@ -389,22 +295,5 @@ impl Driver {
                 false
             }
         }
-    }
-}
-
-/// A handler wrapper that notes whether any event was delivered.
-struct Counting<'h, H> {
-    inner: &'h mut H,
-    delivered: bool,
-}
-
-impl<H: Handler> Handler for Counting<'_, H> {
-    fn on_event(&mut self, ctl: &mut Control<'_>, event: Event) {
-        self.delivered = true;
-        self.inner.on_event(ctl, event);
-    }
-
-    fn on_tick(&mut self, ctl: &mut Control<'_>) {
-        self.inner.on_tick(ctl);
     }
 }
