@@ -7,13 +7,14 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-/// The kit's configuration listening on `port`, its control socket inside `dir`.
-pub fn kamailio_config(port: u16, dir: &Path) -> String {
+/// The kit's configuration listening on `port`, its control socket at `ctl` (a unix
+/// socket path: at most 104 bytes).
+pub fn kamailio_config(port: u16, ctl: &Path) -> String {
     let cfg = std::fs::read_to_string(peers_file("kamailio/kamailio-lb.cfg")).expect("cfg");
     cfg.replace("127.0.0.1:5065", &format!("127.0.0.1:{port}"))
         .replace(
             "unix:/tmp/kamailio-lb_ctl",
-            &format!("unix:{}", dir.join("kamailio_ctl").display()),
+            &format!("unix:{}", ctl.display()),
         )
 }
 
@@ -33,7 +34,10 @@ pub fn start_kamailio(
 ) -> Proc {
     let cfg = dir.join("kamailio.cfg");
     let list = dir.join("dispatcher.list");
-    std::fs::write(&cfg, kamailio_config(port, dir)).expect("write cfg");
+    // A short path beside the work directory: unix socket paths are limited to 104 bytes.
+    let ctl = std::env::temp_dir().join(format!("sipvoice-kamailio-{port}.ctl"));
+    let _ = std::fs::remove_file(&ctl);
+    std::fs::write(&cfg, kamailio_config(port, &ctl)).expect("write cfg");
     std::fs::write(&list, dispatcher_list(backends)).expect("write list");
     let mut args: Vec<String> = vec![
         "-f".into(),
@@ -59,7 +63,7 @@ mod tests {
     #[test]
     fn config_and_list_name_our_ports() {
         let dir = crate::WorkDir::new("kam-cfg");
-        let cfg = kamailio_config(21065, dir.path());
+        let cfg = kamailio_config(21065, &dir.join("ctl"));
         assert!(cfg.contains("listen=udp:127.0.0.1:21065"));
         assert!(cfg.contains("sip:lb@127.0.0.1:21065"));
         assert!(!cfg.contains(":5065"));

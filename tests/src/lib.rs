@@ -39,7 +39,9 @@ pub use peers::{
 pub use ports::{PortBlock, port_is_free};
 pub use probe::{options, status_code};
 pub use process::Proc;
-pub use reference::{find_samples, g711_prompt_reference, g722_prompt_reference};
+pub use reference::{
+    best_match, find_samples, g711_prompt_reference, g722_prompt_reference, prompt_similarity,
+};
 pub use sipp::{Sipp, SippProc, SippRun, SippStats};
 pub use sipvoice::{Server, executable_from_messages, sipvoice_bin, spawn_call};
 pub use tshark::{Capture, RtpStream, parse_rtp_streams, tshark_read, udp_ports_filter};

@@ -174,10 +174,12 @@ impl Drop for Server {
     }
 }
 
-/// Starts `sipvoice call TARGET ARGS...` in `dir` (output in `<dir>/<name>.out/.err`).
+/// Starts `sipvoice call TARGET --rtp-ports <fresh block> ARGS...` in `dir` (output in
+/// `<dir>/<name>.out/.err`); its SIP socket is an ephemeral port on 127.0.0.1.
 pub fn spawn_call(dir: &Path, name: &str, target: &str, args: &[&str]) -> Proc {
     let bin = sipvoice_bin().unwrap_or_else(|e| panic!("no sipvoice binary: {e}"));
-    let mut argv: Vec<&str> = vec!["call", target];
+    let rtp = PortBlock::allocate(20).range(0, 20);
+    let mut argv: Vec<&str> = vec!["call", target, "--rtp-ports", &rtp];
     argv.extend_from_slice(args);
     Proc::spawn(name, dir, Duration::from_secs(120), &bin, argv)
 }

@@ -19,6 +19,7 @@ impl WorkDir {
         let safe: String = name
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .take(40)
             .collect();
         let path =
             std::env::temp_dir().join(format!("sipvoice-tests-{}-{n}-{safe}", std::process::id()));
