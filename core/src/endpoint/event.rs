@@ -123,7 +123,7 @@ pub enum Event {
     IncomingCall {
         /// The call.
         call: CallId,
-        /// Its metadata (codec not yet known).
+        /// Its metadata (with the codec chosen from the offer, when the INVITE had one).
         info: Box<CallInfo>,
     },
     /// The remote side is ringing (outbound calls, 180/183).
