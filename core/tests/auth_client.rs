@@ -2,9 +2,9 @@
 
 mod auth_support;
 
-use auth_support::{REALM, RURI, origin, pick, rng, server, users};
+use auth_support::{REALM, RURI, Uas, pick, rng, users};
 use sipvoice_core::auth::{
-    Algorithm, Challenge, ClientError, DigestClient, DigestServer, ServerConfig, Verdict, choose,
+    Algorithm, Challenge, ClientError, DigestClient, ServerConfig, Verdict, choose,
 };
 
 fn challenge(value: &str) -> Challenge {
@@ -19,17 +19,16 @@ fn round_trip_with_each_algorithm_alone() {
         Algorithm::Md5Sess,
         Algorithm::Sha256Sess,
     ] {
-        let (mut r, t0) = (rng(1), origin());
         let mut config = ServerConfig::new(REALM);
         config.algorithms = [alg].into_iter().collect();
-        let mut s = DigestServer::new(config, &mut r);
-        let ch = s.challenge(t0, &mut r);
+        let mut u = Uas::with_config(1, config);
+        let ch = u.challenge();
         let mut client = DigestClient::new("alice", "secret");
         let creds = client
-            .answer(&ch, "INVITE", RURI, &mut r)
+            .answer(&ch, "INVITE", RURI, &mut u.rng)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(creds.algorithm.resolve(), Some(alg));
-        let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
+        let v = u.verify(0, &creds.to_header_value());
         assert_eq!(
             v,
             Verdict::Ok {
@@ -42,12 +41,12 @@ fn round_trip_with_each_algorithm_alone() {
 
 #[test]
 fn client_answers_the_default_challenge_with_sha256() {
-    let (mut r, t0) = (rng(2), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(2);
+    let ch = u.challenge();
+    let (s, r, t0) = (&mut u.server, &mut u.rng, u.t0);
     let mut client = DigestClient::new("alice", "secret");
     let creds = client
-        .answer(&ch, "INVITE", RURI, &mut r)
+        .answer(&ch, "INVITE", RURI, r)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(creds.algorithm.resolve(), Some(Algorithm::Sha256));
     assert!(
@@ -58,15 +57,15 @@ fn client_answers_the_default_challenge_with_sha256() {
 
 #[test]
 fn client_reuses_a_nonce_with_increasing_counts() {
-    let (mut r, t0) = (rng(3), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(3);
+    let ch = u.challenge();
+    let (s, r, t0) = (&mut u.server, &mut u.rng, u.t0);
     let mut client = DigestClient::new("alice", "secret");
     let first = client
-        .answer(&ch, "REGISTER", RURI, &mut r)
+        .answer(&ch, "REGISTER", RURI, r)
         .unwrap_or_else(|e| panic!("{e}"));
     let second = client
-        .authorize("REGISTER", RURI, &mut r)
+        .authorize("REGISTER", RURI, r)
         .unwrap_or_else(|| panic!("no cached challenge"));
     assert_eq!(first.nc.map(|n| n.value()), Some(1));
     assert_eq!(second.nc.map(|n| n.value()), Some(2));
@@ -81,19 +80,19 @@ fn client_reuses_a_nonce_with_increasing_counts() {
 
 #[test]
 fn same_nonce_challenge_again_continues_the_count() {
-    let (mut r, t0) = (rng(4), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(4);
+    let ch = u.challenge();
+    let (s, r, t0) = (&mut u.server, &mut u.rng, u.t0);
     let mut client = DigestClient::new("alice", "secret");
     let a = client
-        .answer(&ch, "INVITE", RURI, &mut r)
+        .answer(&ch, "INVITE", RURI, r)
         .map(|c| c.nc.map(|n| n.value()));
     let b = client
-        .answer(&ch, "INVITE", RURI, &mut r)
+        .answer(&ch, "INVITE", RURI, r)
         .map(|c| c.nc.map(|n| n.value()));
-    let fresh = s.challenge(t0, &mut r);
+    let fresh = s.challenge(t0, r);
     let c = client
-        .answer(&fresh, "INVITE", RURI, &mut r)
+        .answer(&fresh, "INVITE", RURI, r)
         .map(|c| c.nc.map(|n| n.value()));
     assert_eq!((a, b, c), (Ok(Some(1)), Ok(Some(2)), Ok(Some(1))));
 }
@@ -137,28 +136,26 @@ fn first_of_equally_strong_challenges_is_taken() {
 
 #[test]
 fn opaque_is_echoed() {
-    let (mut r, t0) = (rng(7), origin());
     let mut config = ServerConfig::new(REALM);
     config.opaque = Some("0p4qu3".into());
-    let mut s = DigestServer::new(config, &mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = DigestClient::new("alice", "secret").answer(&ch, "INVITE", RURI, &mut r);
+    let mut u = Uas::with_config(7, config);
+    let ch = u.challenge();
+    let creds = DigestClient::new("alice", "secret").answer(&ch, "INVITE", RURI, &mut u.rng);
     assert_eq!(creds.map(|c| c.opaque), Ok(Some("0p4qu3".to_owned())));
 }
 
 #[test]
 fn wrong_client_password_is_refused_by_the_server() {
-    let (mut r, t0) = (rng(8), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(8);
+    let ch = u.challenge();
     let creds = DigestClient::new("alice", "guess").answer(
         &[pick(&ch, "MD5").clone()],
         "INVITE",
         RURI,
-        &mut r,
+        &mut u.rng,
     );
     let creds = creds.unwrap_or_else(|e| panic!("{e}"));
-    let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
+    let v = u.verify(0, &creds.to_header_value());
     assert_eq!(
         v,
         Verdict::WrongPassword {

@@ -7,7 +7,7 @@
 
 mod auth_support;
 
-use auth_support::{REALM, RURI, origin, pick, rng, server, users};
+use auth_support::{REALM, RURI, Uas, origin, pick, rng, users};
 use md5::{Digest, Md5};
 use sipvoice_core::auth::{Challenge, DigestServer, ServerConfig, UriCheck, Verdict};
 use std::time::Instant;
@@ -36,14 +36,13 @@ fn sipp_authorization(c: &Challenge, password: &str, cnonce: &str, nc: &str) -> 
 
 #[test]
 fn sipp_credentials_verify() {
-    let (mut r, t0) = (rng(1), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(1);
+    let ch = u.challenge();
     // SIPp reads the first challenge, which by default is MD5.
     assert_eq!(ch[0].resolved_algorithm().map(|a| a.as_str()), Some("MD5"));
     let value = sipp_authorization(&ch[0], "secret", "6b8b4567", "00000001");
     assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
+        u.verify(0, &value),
         Verdict::Ok {
             user: "alice".into()
         }
@@ -52,12 +51,11 @@ fn sipp_credentials_verify() {
 
 #[test]
 fn sipp_credentials_with_wrong_password_are_forbidden() {
-    let (mut r, t0) = (rng(2), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(2);
+    let ch = u.challenge();
     let value = sipp_authorization(pick(&ch, "MD5"), "wrong", "6b8b4567", "00000001");
     assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
+        u.verify(0, &value),
         Verdict::WrongPassword {
             user: "alice".into()
         }
@@ -66,16 +64,12 @@ fn sipp_credentials_with_wrong_password_are_forbidden() {
 
 #[test]
 fn sipp_default_uri_is_a_mismatch_without_auth_uri() {
-    let (mut r, t0) = (rng(3), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(3);
+    let ch = u.challenge();
     // Without -auth_uri SIPp hashes sip:REMOTE_IP:PORT, not the Request-URI.
     let value = sipp_authorization(&ch[0], "secret", "6b8b4567", "00000001")
         .replace(RURI, "sip:127.0.0.1:5060");
-    assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
-        Verdict::UriMismatch
-    );
+    assert_eq!(u.verify(0, &value), Verdict::UriMismatch);
 }
 
 /// One row of `data/auth/sipp-3.6.1.tsv`: case, Request-URI, SIPp options, Authorization.
