@@ -39,6 +39,14 @@ fn drain(jb: &mut JitterBuffer, now: Instant) -> Vec<Playout> {
     std::iter::from_fn(|| jb.pop(now)).collect()
 }
 
+/// A buffer that holds playout back until `prefetch` packets are in.
+fn prefetching(prefetch: usize) -> JitterBuffer {
+    buffer(JitterConfig {
+        prefetch,
+        ..JitterConfig::default()
+    })
+}
+
 /// Pushes `p` at `now` and drains everything due by then.
 fn push_drain(jb: &mut JitterBuffer, now: Instant, p: AudioPacket) -> Vec<Playout> {
     jb.push(now, p);
@@ -294,11 +302,7 @@ fn overflow_drops_the_oldest_frame() {
 #[test]
 fn prefetch_holds_playout_until_enough_packets() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 3,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(3);
     jb.push(t0, packet(1, 0));
     assert_eq!(jb.pop(t0), None);
     jb.push(t0 + ms(20), packet(2, 160));
@@ -310,11 +314,7 @@ fn prefetch_holds_playout_until_enough_packets() {
 #[test]
 fn prefetch_gives_up_waiting_at_its_deadline() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 3,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(3);
     jb.push(t0, packet(1, 0));
     let deadline = t0 + ms(60 + 20);
     assert_eq!(jb.next_deadline(), Some(deadline));
@@ -325,11 +325,7 @@ fn prefetch_gives_up_waiting_at_its_deadline() {
 #[test]
 fn early_reorder_before_playout_moves_the_head_back() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 2,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(2);
     jb.push(t0, packet(6, 160));
     jb.push(t0 + ms(1), packet(5, 0));
     assert_eq!(frame_seqs(drain(&mut jb, t0 + ms(1))), vec![5, 6]);
