@@ -4,7 +4,9 @@ mod auth_support;
 
 use std::time::Duration;
 
-use auth_support::{REALM, RURI, Uas, alice, answer, at, md5, origin, rng, server, users};
+use auth_support::{
+    REALM, RURI, Uas, alice, answer, at, md5, origin, replay, rng, server, users, wrong_password,
+};
 use sipvoice_core::auth::{Action, Algorithm, Challenge, ServerConfig, Verdict};
 
 #[test]
@@ -21,12 +23,7 @@ fn stale_nonce_with_a_wrong_password_is_not_stale() {
     let mut u = Uas::new(35);
     let ch = u.challenge();
     let v = u.verify(400, &answer(md5(&ch), "alice", "wrong", RURI, 1));
-    assert_eq!(
-        v,
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(v, wrong_password("alice"));
 }
 
 #[test]
@@ -54,12 +51,7 @@ fn repeated_nonce_count_is_a_replay() {
     let creds = alice(md5(&ch), 1);
     assert!(u.verify(0, &creds).is_ok());
     let v = u.verify(1, &creds);
-    assert_eq!(
-        v,
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(v, replay("alice"));
     assert_eq!(v.action(), Action::Forbidden);
 }
 
@@ -68,12 +60,7 @@ fn lower_nonce_count_after_a_higher_one_is_a_replay() {
     let mut u = Uas::new(9);
     let ch = u.challenge();
     assert!(u.verify(0, &alice(md5(&ch), 5)).is_ok());
-    assert_eq!(
-        u.verify(0, &alice(md5(&ch), 4)),
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(u.verify(0, &alice(md5(&ch), 4)), replay("alice"));
 }
 
 #[test]
@@ -115,12 +102,7 @@ fn response_without_qop_is_accepted_once() {
     let creds = alice(&c, 1);
     assert!(!creds.contains("qop="));
     assert!(u.verify(0, &creds).is_ok());
-    assert_eq!(
-        u.verify(0, &creds),
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(u.verify(0, &creds), replay("alice"));
 }
 
 #[test]

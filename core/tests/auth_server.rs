@@ -2,7 +2,7 @@
 
 mod auth_support;
 
-use auth_support::{REALM, RURI, Uas, alice, answer, md5, pick, users};
+use auth_support::{REALM, RURI, Uas, alice, answer, md5, ok, pick, users, wrong_password};
 use sipvoice_core::auth::{Action, Algorithm, ParseError, Secret, ServerConfig, UriCheck, Verdict};
 
 #[test]
@@ -10,12 +10,7 @@ fn correct_password_is_accepted() {
     let mut u = Uas::new(1);
     let ch = u.challenge();
     let v = u.verify(0, &alice(md5(&ch), 1));
-    assert_eq!(
-        v,
-        Verdict::Ok {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(v, ok("alice"));
 }
 
 #[test]
@@ -24,7 +19,7 @@ fn stored_ha1_is_accepted_for_both_algorithms() {
     let ch = u.challenge();
     for (nc, alg) in [(1, "MD5"), (2, "SHA-256")] {
         let v = u.verify(0, &answer(pick(&ch, alg), "bob", "hunter2", RURI, nc));
-        assert_eq!(v, Verdict::Ok { user: "bob".into() }, "{alg}");
+        assert_eq!(v, ok("bob"), "{alg}");
     }
 }
 
@@ -33,12 +28,7 @@ fn wrong_password_is_forbidden() {
     let mut u = Uas::new(3);
     let ch = u.challenge();
     let v = u.verify(0, &answer(md5(&ch), "alice", "Secret", RURI, 1));
-    assert_eq!(
-        v,
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(v, wrong_password("alice"));
     assert_eq!(v.action(), Action::Forbidden);
 }
 
@@ -107,12 +97,7 @@ fn other_method_does_not_verify() {
     let ch = u.challenge();
     let creds = alice(md5(&ch), 1);
     let v = u.server.verify(u.t0, "BYE", RURI, &creds, &users);
-    assert_eq!(
-        v,
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(v, wrong_password("alice"));
 }
 
 #[test]

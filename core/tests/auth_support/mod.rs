@@ -117,3 +117,18 @@ impl Uas {
             .verify(at(self.t0, secs), "INVITE", RURI, credentials, &users)
     }
 }
+
+/// `Verdict::Ok` for `user`.
+pub(crate) fn ok(user: &str) -> Verdict {
+    Verdict::Ok { user: user.into() }
+}
+
+/// `Verdict::WrongPassword` for `user`.
+pub(crate) fn wrong_password(user: &str) -> Verdict {
+    Verdict::WrongPassword { user: user.into() }
+}
+
+/// `Verdict::Replay` for `user`.
+pub(crate) fn replay(user: &str) -> Verdict {
+    Verdict::Replay { user: user.into() }
+}
