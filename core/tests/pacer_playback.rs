@@ -2,18 +2,8 @@
 
 mod pacer_common;
 
-use std::time::Instant;
-
-use pacer_common::{Sent, drain_at, events, g711, ms, ramp, run_until, t0};
+use pacer_common::{drain_at, events, g711, ms, playing, ramp, run_until, t0};
 use sipvoice_core::media::{Interrupted, Pacer, PacerConfig, PacerEvent};
-
-/// A G.711 pacer given `samples` of a ramp at the origin, with an empty record of what it sent.
-fn playing(samples: usize) -> (Instant, Pacer, Vec<Sent>) {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    p.push_pcm(start, &ramp(0, samples)).unwrap();
-    (start, p, Vec::new())
-}
 
 /// What `interrupt` returns for a cut of `cut_samples` (`cut_ms` of audio).
 fn dropped(cut_samples: u64, cut_ms: u64) -> Interrupted {
