@@ -188,6 +188,12 @@ fn serve_scenario(runtime: &str, serve_rtp: &str, call_rtp: &str) {
     let ended: Vec<_> = log.iter().filter(|e| e["event"] == "call_ended").collect();
     assert_eq!(ended.len(), 1, "{log:?}");
     assert_eq!(ended[0]["reason"], "bye");
+    // The prompt's end is logged once; the echo that follows it is not.
+    let finished = log
+        .iter()
+        .filter(|e| e["event"] == "playback_finished")
+        .count();
+    assert_eq!(finished, 1, "{kinds:?}");
 
     // One recording named after the session: what the caller sent (silence here, but
     // the call's length at 16 kHz).
