@@ -300,7 +300,7 @@ impl Driver {
                 self.deliver(call, CallEvent::PlaybackInterrupted(cut))
             }
             Event::Hold { call, on_hold } => self.deliver(call, CallEvent::Hold(on_hold)),
-            Event::Ringing { call } => tracing::debug!(%call, "ringing"),
+            Event::Ringing { call, .. } => tracing::debug!(%call, "ringing"),
             Event::CallEnded {
                 call,
                 reason,

@@ -130,6 +130,8 @@ pub enum Event {
     Ringing {
         /// The call.
         call: CallId,
+        /// Its metadata (the session id is known from the dial on).
+        info: Box<CallInfo>,
     },
     /// The call is established (inbound: ACK received; outbound: 2xx received); media runs.
     CallStarted {
