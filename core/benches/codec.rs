@@ -15,7 +15,9 @@
 use std::hint::black_box;
 
 use criterion::measurement::{Measurement, ValueFormatter};
-use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use sipvoice_core::codec::g722::{G722Decoder, G722Encoder};
 use sipvoice_core::codec::{Codec, Decoder, Encoder};
 
@@ -114,6 +116,22 @@ impl ValueFormatter for Nanoseconds {
     }
 }
 
+/// Benchmarks `f` on `inputs` in turn, one per iteration, round-robin.
+fn bench_round_robin<T: ?Sized, R>(
+    group: &mut BenchmarkGroup<'_, CpuTime>,
+    name: &str,
+    inputs: &[&T],
+    mut f: impl FnMut(&T) -> R,
+) {
+    let mut i = 0;
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            i = (i + 1) % inputs.len();
+            black_box(f(black_box(inputs[i])))
+        })
+    });
+}
+
 fn g722(c: &mut Criterion<CpuTime>) {
     let pcm = speech_16k();
     let frames: Vec<&[i16]> = pcm.chunks_exact(320).collect();
@@ -125,21 +143,13 @@ fn g722(c: &mut Criterion<CpuTime>) {
     group.sampling_mode(SamplingMode::Flat);
     let mut enc = G722Encoder::new();
     let mut out = [0u8; 160];
-    let mut i = 0;
-    group.bench_function("encode_20ms", |b| {
-        b.iter(|| {
-            i = (i + 1) % frames.len();
-            black_box(enc.encode(black_box(frames[i]), &mut out))
-        })
+    bench_round_robin(&mut group, "encode_20ms", &frames, |x| {
+        enc.encode(x, &mut out)
     });
     let mut dec = G722Decoder::new();
     let mut pcm_out = [0i16; 320];
-    let mut i = 0;
-    group.bench_function("decode_20ms", |b| {
-        b.iter(|| {
-            i = (i + 1) % payloads.len();
-            black_box(dec.decode(black_box(payloads[i]), &mut pcm_out))
-        })
+    bench_round_robin(&mut group, "decode_20ms", &payloads, |x| {
+        dec.decode(x, &mut pcm_out)
     });
     group.finish();
 }
@@ -154,24 +164,16 @@ fn g711(c: &mut Criterion<CpuTime>) {
         group.sampling_mode(SamplingMode::Flat);
         let mut enc = Encoder::new(codec);
         let mut out = [0u8; 160];
-        let mut i = 0;
-        group.bench_function("encode_20ms", |b| {
-            b.iter(|| {
-                i = (i + 1) % frames.len();
-                black_box(enc.encode(black_box(frames[i]), &mut out))
-            })
+        bench_round_robin(&mut group, "encode_20ms", &frames, |x| {
+            enc.encode(x, &mut out)
         });
         let mut payload = vec![0u8; pcm.len()];
         let n = Encoder::new(codec).encode(&pcm, &mut payload);
         let payloads: Vec<&[u8]> = payload[..n].chunks_exact(160).collect();
         let mut dec = Decoder::new(codec);
         let mut pcm_out = [0i16; 160];
-        let mut i = 0;
-        group.bench_function("decode_20ms", |b| {
-            b.iter(|| {
-                i = (i + 1) % payloads.len();
-                black_box(dec.decode(black_box(payloads[i]), &mut pcm_out))
-            })
+        bench_round_robin(&mut group, "decode_20ms", &payloads, |x| {
+            dec.decode(x, &mut pcm_out)
         });
         group.finish();
     }

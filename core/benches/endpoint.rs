@@ -103,30 +103,40 @@ impl Pair {
         }
     }
 
-    /// One complete call; virtual time moves 1 ms per call so every transaction is reaped.
-    fn call(&mut self) {
+    /// One complete call, then virtual time moves by `step` (transactions linger 64·T1
+    /// after their final response, so `step` sets how much reaped state is live).
+    fn call(&mut self, step: Duration) {
         let req = DialRequest::new("sip:bot@127.0.0.1:5060", self.target);
         let id = self.uac.dial(self.now, req).expect("dial");
         self.settle();
         self.uac.hangup(self.now, id).expect("hangup");
         self.settle();
-        self.now += Duration::from_millis(1);
+        self.now += step;
         self.uac.handle_timeout(self.now);
         self.uas.handle_timeout(self.now);
     }
 }
 
 fn bench(c: &mut Criterion) {
-    let mut pair = Pair::new();
     let mut group = c.benchmark_group("endpoint");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("complete_call", |b| b.iter(|| black_box(&mut pair).call()));
-    group.finish();
+    // Every call's transactions are reaped before the next call: the CPU cost of a call.
+    let mut pair = Pair::new();
+    let step = Duration::from_secs(40);
+    group.bench_function("complete_call", |b| {
+        b.iter(|| black_box(&mut pair).call(step))
+    });
     assert_eq!(
-        pair.started,
-        2 * pair.ended / 2,
-        "every call started on both sides"
+        pair.started, pair.ended,
+        "every call started and ended on both sides"
     );
+    // 1,000 calls per virtual second: 32 s of lingering transactions (~100,000) stay live.
+    let mut pair = Pair::new();
+    let step = Duration::from_millis(1);
+    group.bench_function("complete_call_with_32k_lingering", |b| {
+        b.iter(|| black_box(&mut pair).call(step))
+    });
+    group.finish();
     assert!(pair.uac.counts().calls == 0 && pair.uas.counts().calls == 0);
 }
 

@@ -2,10 +2,8 @@
 
 mod auth_support;
 
-use auth_support::{REALM, RURI, origin, pick, rng, server, users};
-use sipvoice_core::auth::{
-    Algorithm, Challenge, ClientError, DigestClient, DigestServer, ServerConfig, Verdict, choose,
-};
+use auth_support::{REALM, RURI, Uas, ok, pick, rng, users, wrong_password};
+use sipvoice_core::auth::{Algorithm, Challenge, ClientError, DigestClient, ServerConfig, choose};
 
 fn challenge(value: &str) -> Challenge {
     Challenge::parse(value).unwrap_or_else(|e| panic!("{e}: {value}"))
@@ -19,82 +17,67 @@ fn round_trip_with_each_algorithm_alone() {
         Algorithm::Md5Sess,
         Algorithm::Sha256Sess,
     ] {
-        let (mut r, t0) = (rng(1), origin());
         let mut config = ServerConfig::new(REALM);
         config.algorithms = [alg].into_iter().collect();
-        let mut s = DigestServer::new(config, &mut r);
-        let ch = s.challenge(t0, &mut r);
+        let mut u = Uas::with_config(1, config);
+        let ch = u.challenge();
         let mut client = DigestClient::new("alice", "secret");
         let creds = client
-            .answer(&ch, "INVITE", RURI, &mut r)
+            .answer(&ch, "INVITE", RURI, &mut u.rng)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(creds.algorithm.resolve(), Some(alg));
-        let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
-        assert_eq!(
-            v,
-            Verdict::Ok {
-                user: "alice".into()
-            },
-            "{alg}"
-        );
+        let v = u.verify(0, &creds.to_header_value());
+        assert_eq!(v, ok("alice"), "{alg}");
     }
 }
 
 #[test]
 fn client_answers_the_default_challenge_with_sha256() {
-    let (mut r, t0) = (rng(2), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(2);
+    let ch = u.challenge();
     let mut client = DigestClient::new("alice", "secret");
     let creds = client
-        .answer(&ch, "INVITE", RURI, &mut r)
+        .answer(&ch, "INVITE", RURI, &mut u.rng)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(creds.algorithm.resolve(), Some(Algorithm::Sha256));
-    assert!(
-        s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users)
-            .is_ok()
-    );
+    assert!(u.verify(0, &creds.to_header_value()).is_ok());
 }
 
 #[test]
 fn client_reuses_a_nonce_with_increasing_counts() {
-    let (mut r, t0) = (rng(3), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(3);
+    let ch = u.challenge();
     let mut client = DigestClient::new("alice", "secret");
     let first = client
-        .answer(&ch, "REGISTER", RURI, &mut r)
+        .answer(&ch, "REGISTER", RURI, &mut u.rng)
         .unwrap_or_else(|e| panic!("{e}"));
     let second = client
-        .authorize("REGISTER", RURI, &mut r)
+        .authorize("REGISTER", RURI, &mut u.rng)
         .unwrap_or_else(|| panic!("no cached challenge"));
     assert_eq!(first.nc.map(|n| n.value()), Some(1));
     assert_eq!(second.nc.map(|n| n.value()), Some(2));
     assert_ne!(first.cnonce, second.cnonce);
     for creds in [first, second] {
-        assert!(
-            s.verify(t0, "REGISTER", RURI, &creds.to_header_value(), &users)
-                .is_ok()
-        );
+        let value = creds.to_header_value();
+        let v = u.server.verify(u.t0, "REGISTER", RURI, &value, &users);
+        assert!(v.is_ok());
     }
 }
 
 #[test]
 fn same_nonce_challenge_again_continues_the_count() {
-    let (mut r, t0) = (rng(4), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(4);
+    let ch = u.challenge();
     let mut client = DigestClient::new("alice", "secret");
-    let a = client
-        .answer(&ch, "INVITE", RURI, &mut r)
-        .map(|c| c.nc.map(|n| n.value()));
-    let b = client
-        .answer(&ch, "INVITE", RURI, &mut r)
-        .map(|c| c.nc.map(|n| n.value()));
-    let fresh = s.challenge(t0, &mut r);
-    let c = client
-        .answer(&fresh, "INVITE", RURI, &mut r)
-        .map(|c| c.nc.map(|n| n.value()));
+    let mut nc = |ch: &[Challenge], rng: &mut _| {
+        client
+            .answer(ch, "INVITE", RURI, rng)
+            .map(|c| c.nc.map(|n| n.value()))
+    };
+    let a = nc(&ch, &mut u.rng);
+    let b = nc(&ch, &mut u.rng);
+    let fresh = u.challenge();
+    let c = nc(&fresh, &mut u.rng);
     assert_eq!((a, b, c), (Ok(Some(1)), Ok(Some(2)), Ok(Some(1))));
 }
 
@@ -137,32 +120,25 @@ fn first_of_equally_strong_challenges_is_taken() {
 
 #[test]
 fn opaque_is_echoed() {
-    let (mut r, t0) = (rng(7), origin());
     let mut config = ServerConfig::new(REALM);
     config.opaque = Some("0p4qu3".into());
-    let mut s = DigestServer::new(config, &mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = DigestClient::new("alice", "secret").answer(&ch, "INVITE", RURI, &mut r);
+    let mut u = Uas::with_config(7, config);
+    let ch = u.challenge();
+    let creds = DigestClient::new("alice", "secret").answer(&ch, "INVITE", RURI, &mut u.rng);
     assert_eq!(creds.map(|c| c.opaque), Ok(Some("0p4qu3".to_owned())));
 }
 
 #[test]
 fn wrong_client_password_is_refused_by_the_server() {
-    let (mut r, t0) = (rng(8), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(8);
+    let ch = u.challenge();
     let creds = DigestClient::new("alice", "guess").answer(
         &[pick(&ch, "MD5").clone()],
         "INVITE",
         RURI,
-        &mut r,
+        &mut u.rng,
     );
     let creds = creds.unwrap_or_else(|e| panic!("{e}"));
-    let v = s.verify(t0, "INVITE", RURI, &creds.to_header_value(), &users);
-    assert_eq!(
-        v,
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    let v = u.verify(0, &creds.to_header_value());
+    assert_eq!(v, wrong_password("alice"));
 }

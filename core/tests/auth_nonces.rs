@@ -4,56 +4,40 @@ mod auth_support;
 
 use std::time::Duration;
 
-use auth_support::{REALM, RURI, answer, at, md5, origin, rng, server, users};
-use sipvoice_core::auth::{Action, Algorithm, Challenge, DigestServer, ServerConfig, Verdict};
+use auth_support::{
+    REALM, RURI, Uas, alice, answer, at, md5, origin, replay, rng, server, users, wrong_password,
+};
+use sipvoice_core::auth::{Action, Algorithm, Challenge, ServerConfig, Verdict};
 
 #[test]
 fn nonce_past_its_lifetime_is_stale() {
-    let (mut r, t0) = (rng(5), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = answer(md5(&ch), "alice", "secret", RURI, 1);
-    let v = s.verify(at(t0, 300), "INVITE", RURI, &creds, &users);
+    let mut u = Uas::new(5);
+    let ch = u.challenge();
+    let v = u.verify(300, &alice(md5(&ch), 1));
     assert_eq!(v, Verdict::Stale);
     assert_eq!(v.action(), Action::Challenge { stale: true });
 }
 
 #[test]
 fn stale_nonce_with_a_wrong_password_is_not_stale() {
-    let (mut r, t0) = (rng(35), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = answer(md5(&ch), "alice", "wrong", RURI, 1);
-    let v = s.verify(at(t0, 400), "INVITE", RURI, &creds, &users);
-    assert_eq!(
-        v,
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    let mut u = Uas::new(35);
+    let ch = u.challenge();
+    let v = u.verify(400, &answer(md5(&ch), "alice", "wrong", RURI, 1));
+    assert_eq!(v, wrong_password("alice"));
 }
 
 #[test]
 fn reaped_nonce_is_still_recognised_as_stale() {
-    let (mut r, t0) = (rng(6), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
-    s.reap(at(t0, 301));
-    let v = s.verify(
-        at(t0, 301),
-        "INVITE",
-        RURI,
-        &answer(md5(&ch), "alice", "secret", RURI, 1),
-        &users,
-    );
-    assert_eq!(v, Verdict::Stale);
+    let mut u = Uas::new(6);
+    let ch = u.challenge();
+    u.server.reap(at(u.t0, 301));
+    assert_eq!(u.verify(301, &alice(md5(&ch), 1)), Verdict::Stale);
 }
 
 #[test]
 fn stale_challenge_says_stale_true() {
-    let (mut r, t0) = (rng(7), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge_stale(t0, &mut r);
+    let mut u = Uas::new(7);
+    let ch = u.server.challenge_stale(u.t0, &mut u.rng);
     assert!(
         ch.iter()
             .all(|c| c.stale && c.to_string().contains("stale=true"))
@@ -62,81 +46,39 @@ fn stale_challenge_says_stale_true() {
 
 #[test]
 fn repeated_nonce_count_is_a_replay() {
-    let (mut r, t0) = (rng(8), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = answer(md5(&ch), "alice", "secret", RURI, 1);
-    assert!(s.verify(t0, "INVITE", RURI, &creds, &users).is_ok());
-    let v = s.verify(at(t0, 1), "INVITE", RURI, &creds, &users);
-    assert_eq!(
-        v,
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    let mut u = Uas::new(8);
+    let ch = u.challenge();
+    let creds = alice(md5(&ch), 1);
+    assert!(u.verify(0, &creds).is_ok());
+    let v = u.verify(1, &creds);
+    assert_eq!(v, replay("alice"));
     assert_eq!(v.action(), Action::Forbidden);
 }
 
 #[test]
 fn lower_nonce_count_after_a_higher_one_is_a_replay() {
-    let (mut r, t0) = (rng(9), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
-    assert!(
-        s.verify(
-            t0,
-            "INVITE",
-            RURI,
-            &answer(md5(&ch), "alice", "secret", RURI, 5),
-            &users
-        )
-        .is_ok()
-    );
-    let v = s.verify(
-        t0,
-        "INVITE",
-        RURI,
-        &answer(md5(&ch), "alice", "secret", RURI, 4),
-        &users,
-    );
-    assert_eq!(
-        v,
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    let mut u = Uas::new(9);
+    let ch = u.challenge();
+    assert!(u.verify(0, &alice(md5(&ch), 5)).is_ok());
+    assert_eq!(u.verify(0, &alice(md5(&ch), 4)), replay("alice"));
 }
 
 #[test]
 fn increasing_nonce_counts_are_accepted() {
-    let (mut r, t0) = (rng(10), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(10);
+    let ch = u.challenge();
     for nc in [1, 2, 3, 7] {
-        let v = s.verify(
-            at(t0, u64::from(nc)),
-            "INVITE",
-            RURI,
-            &answer(md5(&ch), "alice", "secret", RURI, nc),
-            &users,
-        );
+        let v = u.verify(u64::from(nc), &alice(md5(&ch), nc));
         assert!(v.is_ok(), "nc {nc}: {v:?}");
     }
 }
 
 #[test]
 fn forged_nonce_is_unknown() {
-    let (mut r, t0) = (rng(11), origin());
-    let mut s = server(&mut r);
-    let mut forged = md5(&s.challenge(t0, &mut r)).clone();
+    let mut u = Uas::new(11);
+    let mut forged = u.md5_challenge();
     forged.nonce = "0".repeat(48);
-    let v = s.verify(
-        t0,
-        "INVITE",
-        RURI,
-        &answer(&forged, "alice", "secret", RURI, 1),
-        &users,
-    );
+    let v = u.verify(0, &alice(&forged, 1));
     assert_eq!(v, Verdict::UnknownNonce);
     assert_eq!(v.action(), Action::Challenge { stale: false });
 }
@@ -147,38 +89,26 @@ fn nonce_of_another_server_is_unknown() {
     let mut other = server(&mut r);
     let mut s = server(&mut r);
     let ch = other.challenge(t0, &mut r);
-    let v = s.verify(
-        t0,
-        "INVITE",
-        RURI,
-        &answer(md5(&ch), "alice", "secret", RURI, 1),
-        &users,
-    );
+    let creds = alice(md5(&ch), 1);
+    let v = s.verify(t0, "INVITE", RURI, &creds, &users);
     assert_eq!(v, Verdict::UnknownNonce);
 }
 
 #[test]
 fn response_without_qop_is_accepted_once() {
-    let (mut r, t0) = (rng(26), origin());
-    let mut s = server(&mut r);
-    let mut c = md5(&s.challenge(t0, &mut r)).clone();
+    let mut u = Uas::new(26);
+    let mut c = u.md5_challenge();
     c.qop = None;
-    let creds = answer(&c, "alice", "secret", RURI, 1);
+    let creds = alice(&c, 1);
     assert!(!creds.contains("qop="));
-    assert!(s.verify(t0, "INVITE", RURI, &creds, &users).is_ok());
-    assert_eq!(
-        s.verify(t0, "INVITE", RURI, &creds, &users),
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    assert!(u.verify(0, &creds).is_ok());
+    assert_eq!(u.verify(0, &creds), replay("alice"));
 }
 
 #[test]
 fn default_challenge_order_is_md5_then_sha256() {
-    let (mut r, t0) = (rng(29), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(29);
+    let ch = u.challenge();
     let algs: Vec<_> = ch.iter().map(Challenge::resolved_algorithm).collect();
     assert_eq!(algs, vec![Some(Algorithm::Md5), Some(Algorithm::Sha256)]);
     assert!(
@@ -190,12 +120,11 @@ fn default_challenge_order_is_md5_then_sha256() {
 
 #[test]
 fn challenge_order_is_configurable() {
-    let (mut r, t0) = (rng(30), origin());
     let mut config = ServerConfig::new(REALM);
     config.algorithms = [Algorithm::Sha256, Algorithm::Md5].into_iter().collect();
     config.opaque = Some("0p4qu3".into());
-    let mut s = DigestServer::new(config, &mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::with_config(30, config);
+    let ch = u.challenge();
     let algs: Vec<_> = ch.iter().map(Challenge::resolved_algorithm).collect();
     assert_eq!(algs, vec![Some(Algorithm::Sha256), Some(Algorithm::Md5)]);
     assert!(ch.iter().all(|c| c.opaque.as_deref() == Some("0p4qu3")));
@@ -203,42 +132,34 @@ fn challenge_order_is_configurable() {
 
 #[test]
 fn each_challenge_round_has_a_fresh_nonce() {
-    let (mut r, t0) = (rng(31), origin());
-    let mut s = server(&mut r);
-    let a = s.challenge(t0, &mut r);
-    let b = s.challenge(t0, &mut r);
+    let mut u = Uas::new(31);
+    let a = u.challenge();
+    let b = u.challenge();
     assert_ne!(a[0].nonce, b[0].nonce);
-    assert_eq!(s.live_nonces(), 2);
+    assert_eq!(u.server.live_nonces(), 2);
 }
 
 #[test]
 fn nonce_store_is_bounded_and_evicts_the_oldest() {
-    let (mut r, t0) = (rng(32), origin());
     let mut config = ServerConfig::new(REALM);
     config.max_nonces = 4;
-    let mut s = DigestServer::new(config, &mut r);
-    let first = s.challenge(t0, &mut r);
+    let mut u = Uas::with_config(32, config);
+    let first = u.challenge();
     for _ in 0..10 {
-        s.challenge(t0, &mut r);
+        u.challenge();
     }
-    assert_eq!(s.live_nonces(), 4);
-    let v = s.verify(
-        t0,
-        "INVITE",
-        RURI,
-        &answer(md5(&first), "alice", "secret", RURI, 1),
-        &users,
-    );
-    assert_eq!(v, Verdict::Stale);
+    assert_eq!(u.server.live_nonces(), 4);
+    assert_eq!(u.verify(0, &alice(md5(&first), 1)), Verdict::Stale);
 }
 
 #[test]
 fn nonce_store_is_reaped_to_zero_after_the_lifetime() {
-    let (mut r, t0) = (rng(33), origin());
-    let mut s = server(&mut r);
+    let mut u = Uas::new(33);
+    let t0 = u.t0;
     for i in 0..50 {
-        s.challenge(at(t0, i), &mut r);
+        u.server.challenge(at(t0, i), &mut u.rng);
     }
+    let s = &mut u.server;
     assert_eq!(s.live_nonces(), 50);
     assert_eq!(s.next_deadline(), Some(at(t0, 300)));
     assert_eq!(s.reap(at(t0, 320)), 21);
@@ -249,16 +170,10 @@ fn nonce_store_is_reaped_to_zero_after_the_lifetime() {
 
 #[test]
 fn configured_lifetime_is_honoured() {
-    let (mut r, t0) = (rng(34), origin());
     let mut config = ServerConfig::new(REALM);
     config.nonce_lifetime = Duration::from_secs(30);
-    let mut s = DigestServer::new(config, &mut r);
-    let ch = s.challenge(t0, &mut r);
-    let creds = answer(md5(&ch), "alice", "secret", RURI, 1);
-    assert!(s.verify(at(t0, 29), "INVITE", RURI, &creds, &users).is_ok());
-    let later = answer(md5(&ch), "alice", "secret", RURI, 2);
-    assert_eq!(
-        s.verify(at(t0, 30), "INVITE", RURI, &later, &users),
-        Verdict::Stale
-    );
+    let mut u = Uas::with_config(34, config);
+    let ch = u.challenge();
+    assert!(u.verify(29, &alice(md5(&ch), 1)).is_ok());
+    assert_eq!(u.verify(30, &alice(md5(&ch), 2)), Verdict::Stale);
 }

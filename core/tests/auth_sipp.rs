@@ -7,7 +7,7 @@
 
 mod auth_support;
 
-use auth_support::{REALM, RURI, origin, pick, rng, server, users};
+use auth_support::{REALM, RURI, Uas, ok, origin, pick, replay, rng, users, wrong_password};
 use md5::{Digest, Md5};
 use sipvoice_core::auth::{Challenge, DigestServer, ServerConfig, UriCheck, Verdict};
 use std::time::Instant;
@@ -36,46 +36,30 @@ fn sipp_authorization(c: &Challenge, password: &str, cnonce: &str, nc: &str) -> 
 
 #[test]
 fn sipp_credentials_verify() {
-    let (mut r, t0) = (rng(1), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(1);
+    let ch = u.challenge();
     // SIPp reads the first challenge, which by default is MD5.
     assert_eq!(ch[0].resolved_algorithm().map(|a| a.as_str()), Some("MD5"));
     let value = sipp_authorization(&ch[0], "secret", "6b8b4567", "00000001");
-    assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
-        Verdict::Ok {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(u.verify(0, &value), ok("alice"));
 }
 
 #[test]
 fn sipp_credentials_with_wrong_password_are_forbidden() {
-    let (mut r, t0) = (rng(2), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(2);
+    let ch = u.challenge();
     let value = sipp_authorization(pick(&ch, "MD5"), "wrong", "6b8b4567", "00000001");
-    assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(u.verify(0, &value), wrong_password("alice"));
 }
 
 #[test]
 fn sipp_default_uri_is_a_mismatch_without_auth_uri() {
-    let (mut r, t0) = (rng(3), origin());
-    let mut s = server(&mut r);
-    let ch = s.challenge(t0, &mut r);
+    let mut u = Uas::new(3);
+    let ch = u.challenge();
     // Without -auth_uri SIPp hashes sip:REMOTE_IP:PORT, not the Request-URI.
     let value = sipp_authorization(&ch[0], "secret", "6b8b4567", "00000001")
         .replace(RURI, "sip:127.0.0.1:5060");
-    assert_eq!(
-        s.verify(t0, "INVITE", RURI, &value, &users),
-        Verdict::UriMismatch
-    );
+    assert_eq!(u.verify(0, &value), Verdict::UriMismatch);
 }
 
 /// One row of `data/auth/sipp-3.6.1.tsv`: case, Request-URI, SIPp options, Authorization.
@@ -122,61 +106,40 @@ fn capture_server(config: ServerConfig) -> (DigestServer, Instant) {
     (s, t0)
 }
 
+/// Verifies the captured credentials `c` for INVITE to their Request-URI.
+fn verify_captured(s: &mut DigestServer, t0: Instant, c: &Captured) -> Verdict {
+    s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users)
+}
+
 #[test]
 fn captured_sipp_credentials_verify() {
     let (mut s, t0) = capture_server(ServerConfig::new(REALM));
     let c = captured_case("auth_uri");
-    assert_eq!(
-        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
-        Verdict::Ok {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(verify_captured(&mut s, t0, &c), ok("alice"));
 }
 
 #[test]
 fn captured_sipp_credentials_with_wrong_password_are_forbidden() {
     let (mut s, t0) = capture_server(ServerConfig::new(REALM));
     let c = captured_case("wrong_password");
-    assert_eq!(
-        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
-        Verdict::WrongPassword {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(verify_captured(&mut s, t0, &c), wrong_password("alice"));
 }
 
 #[test]
 fn captured_sipp_default_uri_needs_the_uri_check_off() {
     let c = captured_case("default_uri");
     let (mut strict, t0) = capture_server(ServerConfig::new(REALM));
-    assert_eq!(
-        strict.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
-        Verdict::UriMismatch
-    );
+    assert_eq!(verify_captured(&mut strict, t0, &c), Verdict::UriMismatch);
     let mut config = ServerConfig::new(REALM);
     config.uri_check = UriCheck::Ignore;
     let (mut lenient, t0) = capture_server(config);
-    assert_eq!(
-        lenient.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
-        Verdict::Ok {
-            user: "alice".into()
-        }
-    );
+    assert_eq!(verify_captured(&mut lenient, t0, &c), ok("alice"));
 }
 
 #[test]
 fn captured_sipp_credentials_replayed_are_refused() {
     let (mut s, t0) = capture_server(ServerConfig::new(REALM));
     let c = captured_case("auth_uri");
-    assert!(
-        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users)
-            .is_ok()
-    );
-    assert_eq!(
-        s.verify(t0, "INVITE", &c.request_uri, &c.authorization, &users),
-        Verdict::Replay {
-            user: "alice".into()
-        }
-    );
+    assert!(verify_captured(&mut s, t0, &c).is_ok());
+    assert_eq!(verify_captured(&mut s, t0, &c), replay("alice"));
 }

@@ -22,35 +22,23 @@ fn rfc7616_challenge(alg: &str) -> Challenge {
     ))
 }
 
+/// The published example request: Mufasa asking `GET /dir/index.html` with nonce count 1.
+fn mufasa(c: &Challenge, password: &str, cnonce: &str) -> Credentials {
+    respond(c, "Mufasa", password, "GET", "/dir/index.html", 1, cnonce)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn rfc2617_example_response() {
     let c = challenge(RFC2617_CHALLENGE);
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "Circle Of Life",
-        "GET",
-        "/dir/index.html",
-        1,
-        "0a4f113b",
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "Circle Of Life", "0a4f113b");
     assert_eq!(creds.response, "6629fae49393a05397450978507c4ef1");
 }
 
 #[test]
 fn rfc2617_example_credentials_echo_the_challenge() {
     let c = challenge(RFC2617_CHALLENGE);
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "Circle Of Life",
-        "GET",
-        "/dir/index.html",
-        1,
-        "0a4f113b",
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "Circle Of Life", "0a4f113b");
     assert_eq!(creds.qop, Some(Qop::Auth));
     assert_eq!(
         creds.opaque.as_deref(),
@@ -86,32 +74,14 @@ fn rfc2617_example_header_parses_to_the_published_fields() {
 #[test]
 fn rfc7616_md5_example_response() {
     let c = rfc7616_challenge("MD5");
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "Circle of Life",
-        "GET",
-        "/dir/index.html",
-        1,
-        RFC7616_CNONCE,
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "Circle of Life", RFC7616_CNONCE);
     assert_eq!(creds.response, "8ca523f5e9506fed4657c9700eebdbec");
 }
 
 #[test]
 fn rfc7616_sha256_example_response() {
     let c = rfc7616_challenge("SHA-256");
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "Circle of Life",
-        "GET",
-        "/dir/index.html",
-        1,
-        RFC7616_CNONCE,
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "Circle of Life", RFC7616_CNONCE);
     assert_eq!(
         creds.response,
         "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"
@@ -135,16 +105,7 @@ fn rfc7616_client_prefers_sha256_of_the_two_challenges() {
 #[test]
 fn rfc7616_sha256_credentials_print_as_published() {
     let c = rfc7616_challenge("SHA-256");
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "Circle of Life",
-        "GET",
-        "/dir/index.html",
-        1,
-        RFC7616_CNONCE,
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "Circle of Life", RFC7616_CNONCE);
     let expected = format!(
         r#"Digest username="Mufasa", realm="http-auth@example.org", nonce="{RFC7616_NONCE}", uri="/dir/index.html", response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", algorithm=SHA-256, cnonce="{RFC7616_CNONCE}", opaque="{RFC7616_OPAQUE}", qop=auth, nc=00000001"#
     );
@@ -157,16 +118,7 @@ fn rfc2069_style_response_without_qop() {
     let c = challenge(
         r#"Digest realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41""#,
     );
-    let creds = respond(
-        &c,
-        "Mufasa",
-        "CircleOfLife",
-        "GET",
-        "/dir/index.html",
-        1,
-        "unused",
-    );
-    let creds = creds.unwrap_or_else(|e| panic!("{e}"));
+    let creds = mufasa(&c, "CircleOfLife", "unused");
     assert_eq!(creds.response, "1949323746fe6a43ef61f9606e7febea");
     assert_eq!((creds.qop, creds.cnonce, creds.nc), (None, None, None));
 }

@@ -158,16 +158,23 @@ fn digits(events: &[DtmfEvent]) -> String {
     events.iter().map(|e| e.digit).collect()
 }
 
+/// `events` spell `expected`, each a complete press of `duration_ms` on `ssrc`.
+fn assert_presses(events: &[DtmfEvent], expected: &str, duration_ms: u32, ssrc: u32) {
+    assert_eq!(digits(events), expected);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.end_seen && e.duration_ms == duration_ms),
+        "{events:?}"
+    );
+    assert!(events.iter().all(|e| e.ssrc == ssrc));
+}
+
 #[test]
 fn generated_events_only_pcap_gives_1_2_3_hash_once_each() {
     let packets = read_pcap(&format!("{PEERS_MEDIA}dtmf_only_123hash.pcap"));
     let (events, rx) = replay(&packets, 101);
-    assert_eq!(digits(&events), "123#");
-    assert!(
-        events.iter().all(|e| e.end_seen && e.duration_ms == 100),
-        "{events:?}"
-    );
-    assert!(events.iter().all(|e| e.ssrc == 0x3333_4733));
+    assert_presses(&events, "123#", 100, 0x3333_4733);
     assert_eq!(
         rx.stats().duplicates,
         8,
@@ -180,24 +187,14 @@ fn generated_g722_pcap_with_events_in_the_audio_ssrc_gives_1_2_3_hash_once_each(
     let packets = read_pcap(&format!("{PEERS_MEDIA}g722_5s_dtmf_123hash.pcap"));
     assert!(packets.iter().any(|p| p.pt == 9), "audio present");
     let (events, _) = replay(&packets, 101);
-    assert_eq!(digits(&events), "123#");
-    assert!(
-        events.iter().all(|e| e.end_seen && e.duration_ms == 160),
-        "{events:?}"
-    );
-    assert!(events.iter().all(|e| e.ssrc == 0x2222_4733));
+    assert_presses(&events, "123#", 160, 0x2222_4733);
 }
 
 #[test]
 fn public_capture_with_events_on_pt_96_gives_6789123_once_each() {
     let packets = read_pcap(&format!("{CAPTURES}SIP_DTMF2.pcap"));
     let (events, rx) = replay(&packets, 96);
-    assert_eq!(digits(&events), "6789123");
-    assert!(
-        events.iter().all(|e| e.end_seen && e.duration_ms == 120),
-        "{events:?}"
-    );
-    assert!(events.iter().all(|e| e.ssrc == 0x5711_bf84));
+    assert_presses(&events, "6789123", 120, 0x5711_bf84);
     assert_eq!(rx.stats().short_payloads + rx.stats().unknown_events, 0);
 }
 

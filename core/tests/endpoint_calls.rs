@@ -47,7 +47,7 @@ fn a_call_starts_and_ends_with_bye_both_sides_clean() {
     assert_eq!(
         ended,
         Some(EndReason::Bye {
-            reason: Some("Q.850;cause=16;text=\"Normal call clearing\"".into())
+            reason: Some("Q.850;cause=16".into())
         })
     );
     assert!(

@@ -74,7 +74,7 @@ fn record_route_is_copied_into_18x_and_2xx_and_our_bye_follows_it() {
     );
     assert_eq!(
         header(&bye.data, "Reason").as_deref(),
-        Some("Q.850;cause=16;text=\"Normal call clearing\"")
+        Some("Q.850;cause=16")
     );
     net.finish();
 }
@@ -397,5 +397,100 @@ fn a_407_is_answered_with_proxy_authorization_when_credentials_are_given() {
     net.ep(0).shutdown(now);
     net.advance(Duration::from_secs(33));
     assert_eq!(ended(net.events(0)), vec![EndReason::Shutdown]);
+    net.finish();
+}
+
+#[test]
+fn an_invite_without_sdp_gets_our_offer_and_the_ack_carries_the_answer() {
+    let mut net = uas();
+    let peer = addr(PEER);
+    let inv = invite(peer, "z9hG4bKol", "offerless-invite@peer", "");
+    let head = inv
+        .split("Content-Type: application/sdp")
+        .next()
+        .expect("head");
+    net.inject(0, peer, &format!("{head}Content-Length: 0\n\n"));
+    let ok = net
+        .outside
+        .iter()
+        .find(|t| status_of(&t.data) == Some(200))
+        .expect("200")
+        .data
+        .clone();
+    assert!(sdp_of(&ok).contains("RTP/AVP 9 0 8 101"), "our full offer");
+    let tag = to_tag(&ok).expect("tag");
+    assert_eq!(
+        count(net.events(0), |e| matches!(e, Event::CallStarted { .. })),
+        0
+    );
+    let ack = with_sdp(
+        in_dialog(
+            "ACK",
+            peer,
+            "z9hG4bKola",
+            "offerless-invite@peer",
+            &tag,
+            1,
+            "",
+        ),
+        "sendrecv",
+        1,
+    );
+    net.inject(0, peer, &ack);
+    let info = net.events(0).iter().find_map(|e| match e {
+        Event::CallStarted { info, .. } => Some(info.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        info.and_then(|i| i.codec),
+        Some(sipvoice_core::codec::Codec::Pcmu)
+    );
+    net.inject(
+        0,
+        peer,
+        &in_dialog(
+            "BYE",
+            peer,
+            "z9hG4bKolb",
+            "offerless-invite@peer",
+            &tag,
+            2,
+            "",
+        ),
+    );
+    net.finish();
+}
+
+#[test]
+fn hanging_up_a_ringing_inbound_call_answers_486() {
+    let mut c = config("127.0.0.1:5060", 2);
+    c.answer_delay = Duration::from_secs(3);
+    let mut net = Net::new(vec![("uas", c)]);
+    let peer = addr(PEER);
+    net.inject(0, peer, &invite(peer, "z9hG4bKring", "ring@peer", ""));
+    assert_eq!(net.outside_statuses(), vec![100, 180]);
+    let call = net.nodes[0].ep.call_ids()[0];
+    let now = net.now;
+    net.ep(0).hangup(now, call).expect("hangup");
+    net.advance(Duration::from_secs(5));
+    assert_eq!(net.outside_statuses()[..3], [100, 180, 486]);
+    assert!(!net.outside_statuses().contains(&200));
+    assert_eq!(ended(net.events(0)), vec![EndReason::LocalHangup]);
+    net.finish();
+}
+
+#[test]
+fn an_undecided_call_times_out_with_480() {
+    let mut c = config("127.0.0.1:5060", 2);
+    c.answer_policy = sipvoice_core::AnswerPolicy::Ask;
+    let mut net = Net::new(vec![("uas", c)]);
+    let peer = addr(PEER);
+    net.inject(0, peer, &invite(peer, "z9hG4bKund", "undecided@peer", ""));
+    net.advance(Duration::from_secs(181));
+    assert_eq!(net.outside_statuses()[..2], [100, 480]);
+    assert_eq!(
+        ended(net.events(0)),
+        vec![EndReason::Rejected { status: 480 }]
+    );
     net.finish();
 }

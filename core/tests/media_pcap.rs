@@ -70,6 +70,29 @@ fn read_pcap(path: &std::path::Path) -> Vec<Datagram> {
     out
 }
 
+/// The jitter-buffer input for the RTP packet `p` parsed from `datagram`.
+fn audio_packet(p: &RtpPacket<'_>, datagram: &Bytes) -> AudioPacket {
+    AudioPacket {
+        seq: p.sequence(),
+        timestamp: p.timestamp(),
+        ssrc: p.ssrc(),
+        marker: p.marker(),
+        payload: p.payload_bytes(datagram),
+    }
+}
+
+/// Pops everything due by `now`: how many frames were played and how many concealed.
+fn pop_due(jb: &mut JitterBuffer, now: Instant) -> (u64, u64) {
+    let (mut played, mut concealed) = (0, 0);
+    while let Some(out) = jb.pop(now) {
+        match out {
+            Playout::Frame { .. } => played += 1,
+            Playout::Conceal { .. } => concealed += 1,
+        }
+    }
+    (played, concealed)
+}
+
 fn pcap_paths() -> Vec<std::path::PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir(MEDIA_DIR)
         .unwrap()
@@ -115,16 +138,7 @@ fn g722_capture_plays_every_packet_in_order() {
         }
         let p = RtpPacket::parse(&d.payload).unwrap();
         assert_eq!(p.payload_type(), 9);
-        jb.push(
-            now,
-            AudioPacket {
-                seq: p.sequence(),
-                timestamp: p.timestamp(),
-                ssrc: p.ssrc(),
-                marker: p.marker(),
-                payload: p.payload_bytes(&d.payload),
-            },
-        );
+        jb.push(now, audio_packet(&p, &d.payload));
         let mut this_time = 0;
         while let Some(out) = jb.pop(now) {
             match out {
@@ -170,23 +184,10 @@ fn g722_with_dtmf_plays_all_audio_and_treats_event_seqs_as_holes() {
             jb.skip_seq(p.ssrc(), p.sequence());
         } else {
             audio += 1;
-            jb.push(
-                now,
-                AudioPacket {
-                    seq: p.sequence(),
-                    timestamp: p.timestamp(),
-                    ssrc: p.ssrc(),
-                    marker: p.marker(),
-                    payload: p.payload_bytes(&d.payload),
-                },
-            );
+            jb.push(now, audio_packet(&p, &d.payload));
         }
-        while let Some(out) = jb.pop(now) {
-            match out {
-                Playout::Frame { .. } => played += 1,
-                Playout::Conceal { .. } => concealed += 1,
-            }
-        }
+        let (p, c) = pop_due(&mut jb, now);
+        (played, concealed) = (played + p, concealed + c);
     }
     assert!(events > 0 && audio > 100);
     assert_eq!(played, audio);
@@ -234,23 +235,10 @@ fn replay(datagrams: &[Datagram], ssrc: u32, audio_pt: u8, event_pt: u8, ptime_m
             assert_eq!(p.payload_type(), audio_pt);
             r.0 += 1;
             stats.on_packet(now, p.sequence(), p.timestamp(), p.payload().len());
-            jb.push(
-                now,
-                AudioPacket {
-                    seq: p.sequence(),
-                    timestamp: p.timestamp(),
-                    ssrc: p.ssrc(),
-                    marker: p.marker(),
-                    payload: p.payload_bytes(&d.payload),
-                },
-            );
+            jb.push(now, audio_packet(&p, &d.payload));
         }
-        while let Some(out) = jb.pop(now) {
-            match out {
-                Playout::Frame { .. } => r.2 += 1,
-                Playout::Conceal { .. } => r.3 += 1,
-            }
-        }
+        let (p, c) = pop_due(&mut jb, now);
+        (r.2, r.3) = (r.2 + p, r.3 + c);
     }
     // Sequence numbers absent from the capture, counted independently of the buffer.
     let first = seqs[0];

@@ -85,9 +85,10 @@ fn conceal_speech(name: &str) -> (Errors, usize, u64) {
     (e, output / frame, plc.concealed_frames())
 }
 
-#[test]
-fn concealment_beats_silence_on_8khz_speech() {
-    let (e, frames, concealed) = conceal_speech("prompt_8s_8k.wav");
+/// Conceals the loss pattern in `file`: concealment continues the waveform at the onset and
+/// beats silence overall, with one output frame per input frame.
+fn assert_concealment_beats_silence(file: &str) {
+    let (e, frames, concealed) = conceal_speech(file);
     let (plc, silence) = (e.plc, e.silence);
     assert!(
         e.plc_onset < e.silence_onset * 0.3,
@@ -104,19 +105,11 @@ fn concealment_beats_silence_on_8khz_speech() {
 }
 
 #[test]
+fn concealment_beats_silence_on_8khz_speech() {
+    assert_concealment_beats_silence("prompt_8s_8k.wav");
+}
+
+#[test]
 fn concealment_beats_silence_on_16khz_speech() {
-    let (e, frames, concealed) = conceal_speech("prompt_8s_16k.wav");
-    let (plc, silence) = (e.plc, e.silence);
-    assert!(
-        e.plc_onset < e.silence_onset * 0.3,
-        "the first 2.5 ms continue the waveform: {:.3e} vs {:.3e}",
-        e.plc_onset,
-        e.silence_onset
-    );
-    assert_eq!(frames, 400);
-    assert_eq!(concealed, 16 * 5);
-    assert!(
-        plc < silence * 0.9,
-        "concealment error {plc:.3e} vs silence {silence:.3e}"
-    );
+    assert_concealment_beats_silence("prompt_8s_16k.wav");
 }

@@ -2,7 +2,7 @@
 
 mod pacer_common;
 
-use pacer_common::{Sent, drain_at, g711, ms, ramp, run_until, t0};
+use pacer_common::{Sent, drain_at, g711, ms, playing, ramp, run_until, t0};
 use sipvoice_core::media::{Pacer, PacerConfig, PacerError};
 
 #[test]
@@ -22,10 +22,7 @@ fn frames_go_out_exactly_ptime_apart() {
 
 #[test]
 fn eager_polling_never_releases_more_than_one_frame_ahead() {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    p.push_pcm(start, &ramp(0, 8000)).unwrap();
-    let mut out = Vec::new();
+    let (start, mut p, mut out) = playing(8000);
     // A driver that polls every 3 ms whatever the deadline says.
     for step in 0..400u64 {
         let now = start + ms(3 * step);
@@ -49,10 +46,7 @@ fn eager_polling_never_releases_more_than_one_frame_ahead() {
 
 #[test]
 fn marker_is_set_on_the_first_frame_of_each_talkspurt_only() {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    let mut out = Vec::new();
-    p.push_pcm(start, &ramp(0, 480)).unwrap();
+    let (start, mut p, mut out) = playing(480);
     run_until(&mut p, start + ms(500), &mut out);
     p.push_pcm(start + ms(500), &ramp(0, 480)).unwrap();
     run_until(&mut p, start + ms(1000), &mut out);
@@ -62,10 +56,7 @@ fn marker_is_set_on_the_first_frame_of_each_talkspurt_only() {
 
 #[test]
 fn audio_arriving_before_the_next_slot_continues_the_talkspurt() {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    let mut out = Vec::new();
-    p.push_pcm(start, &ramp(0, 320)).unwrap();
+    let (start, mut p, mut out) = playing(320);
     run_until(&mut p, start + ms(30), &mut out);
     p.push_pcm(start + ms(30), &ramp(320, 160)).unwrap();
     run_until(&mut p, start + ms(500), &mut out);
@@ -99,10 +90,7 @@ fn timestamps_advance_with_wall_time_across_a_silence_gap() {
 
 #[test]
 fn a_refill_after_the_run_stopped_starts_at_once_on_the_wall_clock() {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    let mut out = Vec::new();
-    p.push_pcm(start, &ramp(0, 160)).unwrap();
+    let (start, mut p, mut out) = playing(160);
     run_until(&mut p, start + ms(20), &mut out); // frame at 0, run ends at 20
     assert_eq!(p.next_deadline(), None);
     p.push_pcm(start + ms(21), &ramp(0, 160)).unwrap();
@@ -114,10 +102,7 @@ fn a_refill_after_the_run_stopped_starts_at_once_on_the_wall_clock() {
 
 #[test]
 fn a_late_wakeup_sends_one_frame_and_reanchors_without_a_burst() {
-    let start = t0();
-    let mut p = Pacer::new(g711(), 0, 0).unwrap();
-    let mut out = Vec::new();
-    p.push_pcm(start, &ramp(0, 160 * 6)).unwrap();
+    let (start, mut p, mut out) = playing(160 * 6);
     run_until(&mut p, start + ms(20), &mut out); // frames 0, 1
     // The driver stalls for 70 ms.
     drain_at(&mut p, start + ms(110), &mut out);

@@ -1,6 +1,8 @@
 //! Property tests: generated descriptions round-trip through print → parse → print, and
 //! random or mutated bytes never make the parser or the offer/answer code panic.
 
+mod support;
+
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -10,6 +12,7 @@ use sipvoice_core::sdp::{
     apply_answer, apply_reanswer, build_offer,
 };
 use std::net::{IpAddr, Ipv4Addr};
+use support::{Mutation, apply};
 
 fn token() -> impl Strategy<Value = Text> {
     "[A-Za-z0-9+._-]{1,8}".prop_map(Text::from)
@@ -288,46 +291,8 @@ const REAL: [&[u8]; 4] = [
     include_bytes!("data/sdp/pcap_sip_dtmf2_200ok_offer.sdp"),
 ];
 
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip(usize, u8),
-    Insert(usize, Vec<u8>),
-    Delete(usize, usize),
-    Truncate(usize),
-}
-
 fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
-        (any::<usize>(), vec(any::<u8>(), 1..8)).prop_map(|(i, b)| Mutation::Insert(i, b)),
-        (any::<usize>(), 1usize..16).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        any::<usize>().prop_map(Mutation::Truncate),
-    ]
-}
-
-fn mutate(base: &[u8], muts: &[Mutation]) -> Vec<u8> {
-    let mut b = base.to_vec();
-    for m in muts {
-        let len = b.len().max(1);
-        match m {
-            Mutation::Flip(i, x) => {
-                if let Some(byte) = b.get_mut(i % len) {
-                    *byte = *x;
-                }
-            }
-            Mutation::Insert(i, bytes) => {
-                let at = (i % len).min(b.len());
-                b.splice(at..at, bytes.iter().copied());
-            }
-            Mutation::Delete(i, n) => {
-                let at = (i % len).min(b.len());
-                let end = (at + n).min(b.len());
-                b.drain(at..end);
-            }
-            Mutation::Truncate(i) => b.truncate(i % len),
-        }
-    }
-    b
+    support::mutation(vec(any::<u8>(), 1..8), 1..16)
 }
 
 proptest! {
@@ -369,7 +334,7 @@ proptest! {
         muts in vec(mutation(), 1..6),
     ) {
         let base = REAL.get(which).copied().unwrap_or_default();
-        let bytes = mutate(base, &muts);
+        let bytes = apply(base.to_vec(), &muts);
         check_stable(&bytes);
         let _ = answer_offer_bytes(&bytes, &config());
     }

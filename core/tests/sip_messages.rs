@@ -2,8 +2,8 @@
 
 use bytes::{Bytes, BytesMut};
 use sipvoice_core::sip::{
-    self, HeaderError, HeaderName, Message, Method, ParseError, Problem, Request, Response, Rport,
-    StatusCode, Transport, Uri,
+    self, HeaderError, HeaderName, Headers, Message, Method, ParseError, Problem, Request,
+    Response, Rport, StatusCode, Transport, Uri,
 };
 
 const INVITE: &str = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
@@ -22,6 +22,11 @@ Content-Type: application/sdp\r\n\
 Content-Length: 4\r\n\
 \r\n\
 v=0\r\n";
+
+/// Whether the headers say `Content-Type: application/sdp` (they must carry a valid one).
+fn is_sdp(h: &Headers) -> bool {
+    h.content_type().unwrap().unwrap().is("application", "sdp")
+}
 
 fn request(s: &str) -> Request {
     match sip::parse(Bytes::copy_from_slice(s.as_bytes())).expect("parses") {
@@ -71,13 +76,7 @@ fn typed_fields_of_an_invite() {
         .map(|x| x.unwrap().uri().as_str().to_owned())
         .collect();
     assert_eq!(rr, ["sip:p1.example.com;lr", "sip:p2.example.com;lr"]);
-    assert!(
-        r.headers()
-            .content_type()
-            .unwrap()
-            .unwrap()
-            .is("application", "sdp")
-    );
+    assert!(is_sdp(r.headers()));
     assert_eq!(r.body().as_ref(), b"v=0\r");
     let x: Vec<_> = r
         .headers()

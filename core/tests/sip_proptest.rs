@@ -1,9 +1,12 @@
 //! Property tests: generated messages round-trip through print → parse → print, and no
 //! input (random bytes, SIP-like text, mutated torture messages) makes the parser panic.
 
+mod support;
+
 use bytes::Bytes;
 use proptest::prelude::*;
 use sipvoice_core::sip::{self, HeaderName, Message, Method, Request, Response, StatusCode, Uri};
+use support::{Mutation, apply};
 
 fn token() -> impl Strategy<Value = String> {
     "[A-Za-z0-9.!%*_+`'~-]{1,12}"
@@ -248,14 +251,6 @@ fn torture() -> Vec<Vec<u8>> {
     out
 }
 
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip(usize, u8),
-    Insert(usize, Vec<u8>),
-    Delete(usize, usize),
-    Truncate(usize),
-}
-
 fn mutation() -> impl Strategy<Value = Mutation> {
     let special = prop_oneof![
         Just(b"\r\n".to_vec()),
@@ -273,36 +268,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(b"99999999999999999999".to_vec()),
         proptest::collection::vec(any::<u8>(), 1..8),
     ];
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Mutation::Flip(p, b)),
-        (any::<usize>(), special).prop_map(|(p, b)| Mutation::Insert(p, b)),
-        (any::<usize>(), 1usize..20).prop_map(|(p, n)| Mutation::Delete(p, n)),
-        any::<usize>().prop_map(Mutation::Truncate),
-    ]
-}
-
-fn apply(mut data: Vec<u8>, muts: &[Mutation]) -> Vec<u8> {
-    for m in muts {
-        let len = data.len().max(1);
-        match m {
-            Mutation::Flip(p, b) => {
-                if let Some(x) = data.get_mut(p % len) {
-                    *x = *b;
-                }
-            }
-            Mutation::Insert(p, bytes) => {
-                let at = (p % len).min(data.len());
-                data.splice(at..at, bytes.iter().copied());
-            }
-            Mutation::Delete(p, n) => {
-                let at = (p % len).min(data.len());
-                let end = (at + n).min(data.len());
-                data.drain(at..end);
-            }
-            Mutation::Truncate(p) => data.truncate(p % len),
-        }
-    }
-    data
+    support::mutation(special, 1..20)
 }
 
 proptest! {

@@ -25,6 +25,7 @@ pub struct Builder {
     pub(crate) callbacks: Callbacks,
     pub(crate) hook: Option<EventHook>,
     pub(crate) shutdown_grace: Duration,
+    pub(crate) accept_queue: bool,
 }
 
 impl Default for Builder {
@@ -54,6 +55,7 @@ impl Builder {
             callbacks: Callbacks::default(),
             hook: None,
             shutdown_grace: Duration::from_secs(5),
+            accept_queue: true,
         }
     }
 
@@ -212,6 +214,14 @@ impl Builder {
     /// How long [`Server::shutdown`] waits for calls to end before giving up (default 5 s).
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
+        self
+    }
+
+    /// Whether established calls wait in the [`Server::accept`] queue (default true).
+    /// Turn it off when callbacks or the [`Builder::on_event`] hook handle every call, so
+    /// that no call handle buffers audio nobody reads.
+    pub fn accept_queue(mut self, on: bool) -> Self {
+        self.accept_queue = on;
         self
     }
 

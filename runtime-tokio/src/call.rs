@@ -77,6 +77,9 @@ struct Inner {
 }
 
 /// A handle on an established call; clones address the same call.
+///
+/// Dropping every handle does not hang up (callbacks often keep none): call
+/// [`Call::hangup`]. Events are buffered only while some handle is held.
 #[derive(Clone, Debug)]
 pub struct Call {
     inner: Arc<Inner>,
@@ -112,6 +115,11 @@ impl Call {
             events: events_tx,
             end: end_tx,
         }
+    }
+
+    /// Whether the driver's own copy is the only handle left.
+    pub(crate) fn unobserved(&self) -> bool {
+        Arc::strong_count(&self.inner) == 1
     }
 
     /// The endpoint's id of the call.

@@ -40,7 +40,7 @@ pub(crate) fn now() -> Instant {
 pub(crate) struct Queues {
     pub(crate) commands: Commands,
     pub(crate) commands_rx: mpsc::UnboundedReceiver<Command>,
-    pub(crate) calls: mpsc::Sender<Call>,
+    pub(crate) calls: Option<mpsc::Sender<Call>>,
     pub(crate) incoming: mpsc::Sender<Incoming>,
 }
 
@@ -300,7 +300,7 @@ impl Driver {
                 self.deliver(call, CallEvent::PlaybackInterrupted(cut))
             }
             Event::Hold { call, on_hold } => self.deliver(call, CallEvent::Hold(on_hold)),
-            Event::Ringing { call } => tracing::debug!(%call, "ringing"),
+            Event::Ringing { call, .. } => tracing::debug!(%call, "ringing"),
             Event::CallEnded {
                 call,
                 reason,
@@ -343,7 +343,9 @@ impl Driver {
                 let _ = self.endpoint.hangup(self.now, id);
             }
         } else if self.callbacks.on_call.is_empty() {
-            let _ = self.queues.calls.try_send(slot.call.clone());
+            if let Some(queue) = &self.queues.calls {
+                let _ = queue.try_send(slot.call.clone());
+            }
         } else {
             for callback in &self.callbacks.on_call {
                 callback(slot.call.clone());
@@ -354,6 +356,10 @@ impl Driver {
 
     fn deliver(&mut self, id: CallId, event: CallEvent) {
         if let Some(slot) = self.calls.get(&id) {
+            if slot.call.unobserved() {
+                // Nobody holds this call's handle: nobody can read its events.
+                return;
+            }
             if slot.events.try_send(event).is_err() {
                 self.metrics.events_dropped.fetch_add(1, Ordering::Relaxed);
             }

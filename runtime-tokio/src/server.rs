@@ -106,6 +106,7 @@ impl Server {
             callbacks,
             hook,
             shutdown_grace,
+            accept_queue,
         } = builder;
         config.validate()?;
         if config.rng_seed == 0 {
@@ -130,7 +131,7 @@ impl Server {
             Queues {
                 commands: commands.clone(),
                 commands_rx,
-                calls: calls_tx,
+                calls: accept_queue.then_some(calls_tx),
                 incoming: incoming_tx,
             },
             callbacks,

@@ -183,3 +183,58 @@ impl Sockets {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn loopback() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    }
+
+    #[tokio::test]
+    async fn port_unreachable_never_hides_the_next_datagram() {
+        let mut sockets = Sockets::new();
+        let a = sockets.bind(loopback()).expect("bind");
+        assert_ne!(a.port(), 0);
+        // A port nobody listens on: the kernel answers with ICMP port unreachable.
+        let closed = std::net::UdpSocket::bind(loopback()).expect("bind");
+        let closed_addr = closed.local_addr().expect("addr");
+        drop(closed);
+        for _ in 0..3 {
+            sockets.send(a, closed_addr, b"nobody home");
+        }
+        let peer = std::net::UdpSocket::bind(loopback()).expect("bind");
+        peer.send_to(b"hello", a).expect("send");
+        let mut buf = [0u8; 64];
+        let mut got = None;
+        for _ in 0..100 {
+            let key = tokio::time::timeout(Duration::from_secs(1), sockets.ready())
+                .await
+                .expect("a socket became ready");
+            assert_eq!(key, a);
+            if let Recv::Datagram(len, from) = sockets.try_recv(key, &mut buf) {
+                got = Some((buf[..len].to_vec(), from));
+                break;
+            }
+        }
+        let (data, from) = got.expect("the datagram arrived");
+        assert_eq!(data, b"hello");
+        assert_eq!(from, peer.local_addr().expect("addr"));
+    }
+
+    #[tokio::test]
+    async fn closed_sockets_are_forgotten() {
+        let mut sockets = Sockets::new();
+        let a = sockets.bind(loopback()).expect("bind");
+        let b = sockets.bind(loopback()).expect("bind");
+        assert_eq!(sockets.len(), 2);
+        sockets.close(a);
+        assert_eq!(sockets.len(), 1);
+        assert!(!sockets.send(a, b, b"x"));
+        assert!(sockets.send(b, b, b"to myself"));
+        let mut buf = [0u8; 16];
+        assert!(matches!(sockets.try_recv(a, &mut buf), Recv::Empty));
+    }
+}

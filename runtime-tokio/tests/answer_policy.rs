@@ -110,7 +110,7 @@ async fn ask_policy_lets_the_application_reject_and_accept() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hook_can_stop_the_endpoint_after_the_first_call() {
-    let callee = builder(43200)
+    let callee = builder(44600)
         .on_event(|control, event| {
             if let Event::CallStarted { call, .. } = event {
                 let _ = control.hangup(*call);
@@ -122,7 +122,7 @@ async fn a_hook_can_stop_the_endpoint_after_the_first_call() {
         .start()
         .await
         .expect("callee starts");
-    let caller = builder(43400).start().await.expect("caller starts");
+    let caller = builder(44400).start().await.expect("caller starts");
     let call = tokio::time::timeout(Duration::from_secs(10), caller.dial(request(&callee, "r")))
         .await
         .expect("in time")

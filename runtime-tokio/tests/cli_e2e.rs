@@ -105,8 +105,17 @@ fn lines(path: &Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
-    let dir = scratch("serve");
+fn serve_on_tokio_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
+    serve_scenario("tokio", "43400-43498", "43500-43598");
+}
+
+#[test]
+fn serve_on_mio_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
+    serve_scenario("mio", "43800-43898", "43900-43998");
+}
+
+fn serve_scenario(runtime: &str, serve_rtp: &str, call_rtp: &str) {
+    let dir = scratch(runtime);
     let prompt = dir.join("prompt.wav");
     write_tone(&prompt, 44_100, 2, 1.0);
     let events = dir.join("events.jsonl");
@@ -114,8 +123,10 @@ fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
     let (mut serve, sip) = start_serve(&[
         "--sip",
         "127.0.0.1:0",
+        "--runtime",
+        runtime,
         "--rtp-ports",
-        "43400-43498",
+        serve_rtp,
         "--play",
         prompt.to_str().unwrap(),
         "--record",
@@ -135,7 +146,7 @@ fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
             "--hangup-after",
             "2",
         ])
-        .args(["--dtmf", "1#", "--rtp-ports", "43500-43598"])
+        .args(["--dtmf", "1#", "--rtp-ports", call_rtp])
         .args(["--play", caller_tone.to_str().unwrap()])
         .args(["--record", received.to_str().unwrap()])
         .args(["--events", call_events.to_str().unwrap()])
@@ -177,6 +188,12 @@ fn serve_plays_records_and_logs_a_call_placed_by_sipvoice_call() {
     let ended: Vec<_> = log.iter().filter(|e| e["event"] == "call_ended").collect();
     assert_eq!(ended.len(), 1, "{log:?}");
     assert_eq!(ended[0]["reason"], "bye");
+    // The prompt's end is logged once; the echo that follows it is not.
+    let finished = log
+        .iter()
+        .filter(|e| e["event"] == "playback_finished")
+        .count();
+    assert_eq!(finished, 1, "{kinds:?}");
 
     // One recording named after the session: what the caller sent (silence here, but
     // the call's length at 16 kHz).
@@ -227,14 +244,19 @@ fn bad_input_fails_with_one_line() {
 fn port_in_use_is_reported() {
     let holder = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
     let addr = holder.local_addr().unwrap().to_string();
-    let out = Command::new(BIN)
-        .args(["serve", "--sip", &addr])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot bind the SIP socket"), "{err}");
-    assert!(err.contains("in use"), "{err}");
+    for runtime in ["tokio", "mio"] {
+        let out = Command::new(BIN)
+            .args(["serve", "--runtime", runtime, "--sip", &addr])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{runtime}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cannot bind the SIP socket"),
+            "{runtime}: {err}"
+        );
+        assert!(err.contains("in use"), "{runtime}: {err}");
+    }
 }
 
 #[test]
@@ -287,5 +309,58 @@ fn digest_auth_admits_the_right_password_only() {
         .collect();
     assert_eq!(rejected.len(), 1, "{log:?}");
     assert_eq!(rejected[0]["status"], 403);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ctrl_c_before_the_answer_cancels_the_call() {
+    let dir = scratch("cancel");
+    let events = dir.join("events.jsonl");
+    let (mut serve, sip) = start_serve(&[
+        "--sip",
+        "127.0.0.1:0",
+        "--rtp-ports",
+        "44100-44198",
+        "--answer-delay-ms",
+        "5000",
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    let mut call = Command::new(BIN)
+        .args([
+            "-v",
+            "call",
+            &format!("sip:bot@{sip}"),
+            "--rtp-ports",
+            "44200-44298",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("call starts");
+    // Wait until the callee rings (it answers only after five seconds).
+    let stderr = call.stderr.take().expect("stderr piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("ringing") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    assert!(
+        rx.recv_timeout(Duration::from_secs(10)).is_ok(),
+        "never rang"
+    );
+    interrupt(&call);
+    let code = wait_bounded(&mut call, Duration::from_secs(10));
+    interrupt(&serve);
+    assert_eq!(wait_bounded(&mut serve, Duration::from_secs(10)), Some(0));
+    assert_eq!(code, Some(1), "an unanswered call is not a success");
+    let log = lines(&events);
+    assert!(!log.iter().any(|e| e["event"] == "call_started"), "{log:?}");
+    let ended: Vec<_> = log.iter().filter(|e| e["event"] == "call_ended").collect();
+    assert_eq!(ended.len(), 1, "{log:?}");
+    assert_eq!(ended[0]["reason"], "cancel");
     let _ = std::fs::remove_dir_all(&dir);
 }

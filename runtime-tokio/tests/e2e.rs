@@ -195,3 +195,45 @@ async fn shutdown_hangs_up_live_calls_with_bye() {
     assert_eq!(inbound.end().map(|e| e.reason), Some(EndReason::Shutdown));
     caller.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_cuts_queued_audio_and_reports_it() {
+    let callee = builder(45800).start().await.expect("callee starts");
+    let caller = builder(46000).start().await.expect("caller starts");
+    let target = format!("sip:echo@{}", callee.local_sip_addr());
+    let call = tokio::time::timeout(
+        Duration::from_secs(10),
+        caller.dial(DialRequest::new(target, callee.local_sip_addr())),
+    )
+    .await
+    .expect("answered in time")
+    .expect("answered");
+    call.send_audio(tone(call.sample_rate(), 3000))
+        .expect("queued");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let cut = call.interrupt().await.expect("interrupted");
+    assert!(
+        cut > Duration::from_millis(1000) && cut < Duration::from_millis(3000),
+        "cut {cut:?}"
+    );
+    let mut reported = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, call.recv()).await {
+        if let CallEvent::PlaybackInterrupted(c) = event {
+            reported = Some(c);
+            break;
+        }
+    }
+    assert_eq!(reported, Some(cut));
+    let stats = call.stats().await.expect("live stats");
+    // What was sent and what was cut add up to the three seconds queued.
+    let sent_ms = stats.packets_sent * 20;
+    let total = sent_ms + cut.as_millis() as u64;
+    assert!(
+        (2960..=3040).contains(&total),
+        "sent {sent_ms} ms + cut {cut:?}"
+    );
+    call.hangup().await.expect("hangup");
+    caller.shutdown().await;
+    callee.shutdown().await;
+}

@@ -170,7 +170,7 @@ pub fn describe(event: &Event) -> String {
                 info.caller, info.callee
             )
         }
-        Event::Ringing { call } => format!("event ringing {call}"),
+        Event::Ringing { call, .. } => format!("event ringing {call}"),
         Event::CallStarted { call, info } => format!(
             "event started {call} codec={}",
             info.codec.map_or("none", |c| c.encoding_name())

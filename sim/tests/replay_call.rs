@@ -237,3 +237,62 @@ fn public_g722_call_replayed_as_the_caller_decodes_the_callees_audio_and_ends_wi
     let (a, b) = (rms(pcm), rms(&reference.pcm));
     assert!((a - b).abs() < 0.01 * b, "rms {a} vs {b}");
 }
+
+#[test]
+fn pbx_side_replay_reports_the_declined_invite_and_the_refused_registers() {
+    // Standing in for the PBX: the capture declined the first INVITE (603) and accepted
+    // every REGISTER; the endpoint auto-answers calls and registers nobody.
+    let (_, report) = run(&format!("{SHARED}/testdata/captures/SIP_DTMF2.pcap"));
+    assert_eq!(report.target.us.to_string(), "192.168.105.105:5060");
+    let statuses: Vec<(String, u16, u16, usize)> = report
+        .divergences
+        .iter()
+        .filter_map(|d| match d {
+            Divergence::StatusDiffers {
+                method,
+                captured,
+                ours,
+                count,
+            } => Some((method.clone(), *captured, *ours, *count)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("INVITE".to_owned(), 603, 200, 1)),
+        "{statuses:?}"
+    );
+    let register = statuses
+        .iter()
+        .find(|(m, ..)| m == "REGISTER")
+        .expect("REGISTER answered differently");
+    assert_eq!(register.1, 200);
+    assert_ne!(register.2, 200);
+    assert_eq!(register.3, 5, "five REGISTERs in the capture");
+    assert!(report.counts.is_empty(), "{:?}", report.counts);
+}
+
+#[test]
+fn the_same_capture_and_seed_replay_identically() {
+    let path = format!("{DATA}/sipp_g722_call_dtmf_sll2.pcapng");
+    let (_, a) = run(&path);
+    let (_, b) = run(&path);
+    assert_eq!(a.ladder, b.ladder);
+    assert_eq!(a.sent, b.sent);
+    assert_eq!(format!("{:?}", a.events), format!("{:?}", b.events));
+    assert_eq!(a.audio, b.audio);
+    // Another seed changes our tags and SSRCs, not the course of the call.
+    let capture = Capture::open(&path).unwrap();
+    let other = ReplayOptions {
+        seed: 2,
+        ..ReplayOptions::default()
+    };
+    let c = replay(&capture, &other).unwrap();
+    assert_ne!(a.sent, c.sent);
+    let summaries = |r: &ReplayReport| {
+        r.ladder
+            .iter()
+            .map(|l| l.summary.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(summaries(&a), summaries(&c));
+}

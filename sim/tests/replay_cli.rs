@@ -202,3 +202,82 @@ fn bad_input_fails_with_a_message_not_a_panic() {
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn list_names_every_scenario() {
+    let o = sim(&["list"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let names: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = sipvoice_sim::SCENARIOS.iter().map(|s| s.name).collect();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn run_is_reproducible_and_prints_its_command_line() {
+    let dir = scratch("run");
+    let (t1, t2, pcap) = (dir.join("t1.txt"), dir.join("t2.txt"), dir.join("run.pcap"));
+    let args = |trace: &PathBuf| {
+        vec![
+            "run".to_owned(),
+            "lossy-calls".to_owned(),
+            "--seed".to_owned(),
+            "3".to_owned(),
+            "--loss".to_owned(),
+            "0.05".to_owned(),
+            "--jitter-ms".to_owned(),
+            "20".to_owned(),
+            "--calls".to_owned(),
+            "4".to_owned(),
+            "--trace".to_owned(),
+            trace.to_str().unwrap().to_owned(),
+        ]
+    };
+    let first: Vec<String> = args(&t1)
+        .into_iter()
+        .chain(["--pcap-out".to_owned(), pcap.to_str().unwrap().to_owned()])
+        .collect();
+    let first: Vec<&str> = first.iter().map(String::as_str).collect();
+    let o = sim(&first);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = stdout(&o);
+    assert!(out.contains(
+        "# reproduce: sipvoice-sim run lossy-calls --seed 3 --loss 0.05 --jitter-ms 20 --calls 4"
+    ), "{out}");
+    assert!(
+        out.contains("# lossy-calls: 8 call starts and 8 call ends (both sides counted)"),
+        "{out}"
+    );
+    let second = args(&t2);
+    let second: Vec<&str> = second.iter().map(String::as_str).collect();
+    assert!(sim(&second).status.success());
+    let (a, b) = (std::fs::read(&t1).unwrap(), std::fs::read(&t2).unwrap());
+    assert!(!a.is_empty());
+    assert!(a == b, "the same seed gives the same trace");
+    // The run's pcap reads back with SIP in it.
+    let c = sipvoice_sim::capture::Capture::open(&pcap).unwrap();
+    assert!(
+        c.datagrams
+            .iter()
+            .any(|d| d.payload.starts_with(b"INVITE "))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn run_refuses_unknown_scenarios_and_bad_probabilities() {
+    let o = sim(&["run", "no-such-scenario"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown scenario"));
+    let o = sim(&["run", "basic-call", "--loss", "1.5"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--loss"));
+}

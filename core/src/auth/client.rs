@@ -140,15 +140,7 @@ impl DigestClient {
             }
             _ => 1,
         };
-        let creds = respond(
-            chosen,
-            &self.username,
-            &self.password,
-            method,
-            uri,
-            nc,
-            &cnonce(rng),
-        )?;
+        let creds = self.credentials_for(chosen, method, uri, nc, rng)?;
         self.last = Some((chosen.clone(), nc));
         Ok(creds)
     }
@@ -162,16 +154,7 @@ impl DigestClient {
     ) -> Option<Credentials> {
         let (challenge, n) = self.last.as_ref()?;
         let nc = n.checked_add(1)?;
-        let creds = respond(
-            challenge,
-            &self.username,
-            &self.password,
-            method,
-            uri,
-            nc,
-            &cnonce(rng),
-        )
-        .ok()?;
+        let creds = self.credentials_for(challenge, method, uri, nc, rng).ok()?;
         if let Some((_, stored)) = self.last.as_mut() {
             *stored = nc;
         }
@@ -181,6 +164,26 @@ impl DigestClient {
     /// Forgets the cached challenge (e.g. after a final failure).
     pub fn reset(&mut self) {
         self.last = None;
+    }
+
+    /// Our credentials answering `challenge` with nonce count `nc` and a fresh cnonce.
+    fn credentials_for(
+        &self,
+        challenge: &Challenge,
+        method: &str,
+        uri: &str,
+        nc: u32,
+        rng: &mut impl RngCore,
+    ) -> Result<Credentials, ClientError> {
+        respond(
+            challenge,
+            &self.username,
+            &self.password,
+            method,
+            uri,
+            nc,
+            &cnonce(rng),
+        )
     }
 }
 

@@ -240,10 +240,7 @@ impl Endpoint {
         let Some((mut bye, dest)) = self.dialog_request(id, Method::Bye, None) else {
             return;
         };
-        let _ = bye.headers_mut().push(
-            HeaderName::REASON,
-            "Q.850;cause=16;text=\"Normal call clearing\"",
-        );
+        let _ = bye.headers_mut().push(HeaderName::REASON, "Q.850;cause=16");
         self.client_send(bye, dest, None, Purpose::Bye);
     }
 

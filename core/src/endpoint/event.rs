@@ -123,13 +123,15 @@ pub enum Event {
     IncomingCall {
         /// The call.
         call: CallId,
-        /// Its metadata (codec not yet known).
+        /// Its metadata (with the codec chosen from the offer, when the INVITE had one).
         info: Box<CallInfo>,
     },
     /// The remote side is ringing (outbound calls, 180/183).
     Ringing {
         /// The call.
         call: CallId,
+        /// Its metadata (the session id is known from the dial on).
+        info: Box<CallInfo>,
     },
     /// The call is established (inbound: ACK received; outbound: 2xx received); media runs.
     CallStarted {

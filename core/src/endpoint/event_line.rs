@@ -42,7 +42,8 @@ impl EventLines {
                 field_str(&mut out, "codec", codec);
                 let _ = write!(out, ",\"sample_rate\":{}", info.sample_rate);
             }
-            Event::Ringing { call } => {
+            Event::Ringing { call, info } => {
+                self.sessions.insert(*call, info.session_id.clone());
                 out.push_str("{\"event\":\"ringing\"");
                 self.session_field(&mut out, *call);
             }
@@ -307,6 +308,21 @@ mod tests {
             },
         };
         assert!(lines.line(&a).is_none());
+    }
+
+    #[test]
+    fn ringing_of_an_outbound_call_names_its_session() {
+        let mut lines = EventLines::new();
+        let mut outbound = info();
+        outbound.direction = CallDirection::Outbound;
+        let ringing = Event::Ringing {
+            call: CallId(7),
+            info: Box::new(outbound),
+        };
+        assert_eq!(
+            lines.line(&ringing).unwrap(),
+            "{\"event\":\"ringing\",\"session_id\":\"s-1\"}"
+        );
     }
 
     #[test]

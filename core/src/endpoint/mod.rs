@@ -41,6 +41,37 @@
 //! // ... wait for a datagram, a command or `deadline`, then:
 //! endpoint.handle_timeout(deadline.max(now + Duration::from_millis(1)));
 //! ```
+//!
+//! # What happens to a call
+//!
+//! An inbound INVITE is answered `100 Trying` at once, then admitted in order:
+//! digest authentication when `auth_users` is set (401 with one challenge per algorithm,
+//! MD5 first; 403 for a wrong password or a replayed nonce count), capacity
+//! (`max_sessions` → 503 with `Retry-After`), a live `X-Session-ID` (486), the SDP offer
+//! (488 with a Warning), the application's decision with [`AnswerPolicy::Ask`]
+//! ([`Event::IncomingCall`], then [`Endpoint::accept`] / [`Endpoint::reject`]), and an
+//! even RTP port: the endpoint asks the driver to bind it ([`SocketRequest::Bind`], RTCP
+//! on the port above unless muxed) and waits for [`Endpoint::handle_bind_result`]; a
+//! failed bind moves to another port, an exhausted range is a 503. Only then go `180`
+//! and, after `answer_delay`, the `200` with the SDP answer; the 200 is retransmitted
+//! until the ACK, which starts the call ([`Event::CallStarted`]). No ACK in 64·T1 ends it
+//! with BYE ([`EndReason::AckTimeout`]). Refusals before the application knew the call
+//! are [`Event::CallRejected`]; everything after ends with exactly one
+//! [`Event::CallEnded`], when the call's sockets are closed and its port is back.
+//!
+//! Inside a call: BYE (ours carries `Reason: Q.850;cause=16`), re-INVITE and UPDATE
+//! (hold and resume, 491 on glare, an offer when the re-INVITE has none), INFO DTMF,
+//! OPTIONS; CANCEL before the answer is 200 + 487 ([`EndReason::Cancel`]), after it
+//! changes nothing. [`Endpoint::dial`] places calls the other way, answering a 401/407
+//! with the request's credentials, CANCELling or BYEing on [`Endpoint::hangup`].
+//!
+//! Transactions follow RFC 3261 §17 and RFC 6026 (timers A–M, RFC 2543 matching as the
+//! fallback); retransmitted requests are absorbed by their transaction, before and after
+//! the answer. Every timer of every call and transaction lives in one heap
+//! ([`TimerQueue`]). [`Endpoint::counts`] shows what is live; drive
+//! time past 64·T1 + T4 (and the nonce lifetime) after the last call and it is all zero.
+//!
+//! [`AnswerPolicy::Ask`]: crate::AnswerPolicy::Ask
 
 mod admission;
 mod call;
@@ -77,7 +108,6 @@ use crate::auth::{DigestServer, ServerConfig};
 use crate::config::{Config, ConfigError};
 use crate::ports::PortPool;
 use crate::rng::Rng;
-use crate::session::CallStats;
 use crate::timer::TimerQueue;
 
 use call::{Call, CallTimer};
@@ -156,11 +186,6 @@ impl Endpoint {
             next_call: 0,
             shutting_down: false,
         })
-    }
-
-    /// The configuration the endpoint runs with.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 
     /// A datagram arrived on `local` (the SIP socket or a media socket) from `remote`.
@@ -302,56 +327,6 @@ impl Endpoint {
         for id in ids {
             self.terminate(id, EndReason::Shutdown);
         }
-    }
-
-    /// Whether [`Endpoint::shutdown`] was called (new INVITEs get 503).
-    pub fn is_shutting_down(&self) -> bool {
-        self.shutting_down
-    }
-
-    /// Live media statistics of a call.
-    pub fn stats(&self, call: CallId) -> Option<CallStats> {
-        let call = self.calls.get(&call)?;
-        Some(
-            call.media
-                .as_ref()
-                .map(|m| m.stats(self.now))
-                .unwrap_or_default(),
-        )
-    }
-
-    /// The metadata of a live call.
-    pub fn call_info(&self, call: CallId) -> Option<&CallInfo> {
-        self.calls.get(&call).map(|c| &c.info)
-    }
-
-    /// The local RTP address of a call, once its media port is chosen.
-    pub fn media_addr(&self, call: CallId) -> Option<SocketAddr> {
-        let port = self.calls.get(&call)?.port?;
-        Some(SocketAddr::new(self.config.local_rtp_ip, port))
-    }
-
-    /// The ids of every live call, in creation order.
-    pub fn call_ids(&self) -> Vec<CallId> {
-        let mut ids: Vec<CallId> = self.calls.keys().copied().collect();
-        ids.sort_unstable();
-        ids
-    }
-
-    /// How much live state the endpoint holds.
-    pub fn counts(&self) -> Counts {
-        Counts {
-            calls: self.calls.len(),
-            transactions: self.txs.len(),
-            dialogs: self.dialogs.len(),
-            nonces: self.auth.as_ref().map_or(0, DigestServer::live_nonces),
-            ports: self.ports.in_use(),
-        }
-    }
-
-    /// What the endpoint dropped so far.
-    pub fn drops(&self) -> Drops {
-        self.drops
     }
 
     fn advance(&mut self, now: Instant) {

@@ -221,7 +221,8 @@ impl Endpoint {
                 if call.cancelled && first {
                     self.send_cancel(id);
                 } else if status > 100 && !call.cancelled {
-                    self.emit(Event::Ringing { call: id });
+                    let info = Box::new(call.info.clone());
+                    self.emit(Event::Ringing { call: id, info });
                 }
             }
             200..=299 => self.answered(id, &resp),

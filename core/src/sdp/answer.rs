@@ -1,16 +1,14 @@
 //! The answerer (RFC 3264 §6): one audio stream accepted, every other section rejected.
 
-use super::address::Verdict;
 use super::attribute::Direction;
 use super::build::{AudioSpec, audio_section, our_origin, rejected, skeleton};
 use super::config::MediaConfig;
 use super::model::{MediaDescription, Origin, SessionDescription, Timing};
 use super::negotiated::{
-    Answer, NegotiatedMedia, choose_codec, choose_ptime, is_live_audio, is_rtp_avp, rank,
-    remote_ip, remote_rtcp, telephone_event,
+    Answer, NegotiatedMedia, Settled, choose_codec, is_live_audio, is_rtp_avp, negotiated, rank,
+    remote_ip,
 };
 use super::refusal::Refusal;
-use std::net::SocketAddr;
 
 /// Answers an initial offer (a new session, e.g. an INVITE).
 ///
@@ -110,37 +108,15 @@ fn accept_stream(
     config: &MediaConfig,
     reoffer: bool,
 ) -> Result<NegotiatedMedia, Refusal> {
-    let (ip, verdict) = remote_ip(offer, index, config, reoffer)?;
-    let (codec, payload_type) = choose_codec(m, config).ok_or(Refusal::NoCommonCodec)?;
-    let (telephone_event, telephone_event_fmtp) = match config.dtmf_payload_type {
-        Some(_) => match telephone_event(m, codec.clock_rate()) {
-            Some((pt, fmtp)) => (Some(pt), fmtp),
-            None => (None, None),
-        },
-        None => (None, None),
-    };
+    let remote = remote_ip(offer, index, config, reoffer)?;
+    let codec = choose_codec(m, config).ok_or(Refusal::NoCommonCodec)?;
     let offered = offer.media_direction(index);
-    let address_hold = verdict == Verdict::Hold;
-    let mut direction = offered.reversed();
-    if address_hold {
-        direction = direction.without_send();
-    }
-    let on_hold = address_hold || matches!(offered, Direction::SendOnly | Direction::Inactive);
-    let rtcp_mux = config.rtcp_mux && m.rtcp_mux();
-    let remote_rtp = SocketAddr::new(ip, m.port);
-    Ok(NegotiatedMedia {
-        media_index: index,
+    let settled = Settled {
+        index,
         codec,
-        payload_type,
-        encoding_name: codec.encoding_name(),
-        clock_rate: codec.clock_rate(),
-        telephone_event,
-        telephone_event_fmtp,
-        ptime: choose_ptime(offer, m, config),
-        direction,
-        remote_rtp,
-        remote_rtcp: remote_rtcp(m, remote_rtp, rtcp_mux),
-        rtcp_mux,
-        on_hold,
-    })
+        remote,
+        rtcp_mux: config.rtcp_mux && m.rtcp_mux(),
+        peer_holds: matches!(offered, Direction::SendOnly | Direction::Inactive),
+    };
+    Ok(negotiated(offer, m, config, settled))
 }

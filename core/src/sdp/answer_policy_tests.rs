@@ -1,34 +1,7 @@
 //! Answerer tests: refusals, the address policy and re-offers.
 
+use super::test_support::{TYPICAL, answer, config, from_peer_version, ip, refusal};
 use super::*;
-use std::net::IpAddr;
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-fn config() -> MediaConfig {
-    MediaConfig::new(ip("127.0.0.1"), 20000, 11, 22)
-}
-
-/// An offer from 127.0.0.1 with the given media section lines (after the session lines).
-fn offer(media: &str) -> SessionDescription {
-    let body = format!("v=0\no=peer 5 5 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n{media}");
-    SessionDescription::parse_slice(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn answer(media: &str) -> Answer {
-    answer_offer(&offer(media), &config()).unwrap_or_else(|e| panic!("refused: {e}"))
-}
-
-fn refusal(media: &str, cfg: &MediaConfig) -> Refusal {
-    match answer_offer(&offer(media), cfg) {
-        Ok(a) => panic!("accepted: {}", a.sdp),
-        Err(r) => r,
-    }
-}
-
-const TYPICAL: &str = "m=audio 16000 RTP/AVP 9 0 8 101\na=rtpmap:9 G722/8000\na=rtpmap:0 PCMU/8000\na=rtpmap:8 PCMA/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\na=ptime:20\na=sendrecv\n";
 
 #[test]
 fn no_common_codec_is_refused_with_305() {
@@ -144,17 +117,10 @@ fn malformed_body_is_refused_as_malformed() {
     assert_eq!(r.map_err(|e| e.warn_code()), Err(399));
 }
 
-fn reoffer(media: &str, version: u64) -> SessionDescription {
-    let body = format!(
-        "v=0\no=peer 5 {version} IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n{media}"
-    );
-    SessionDescription::parse_slice(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
-}
-
 #[test]
 fn reoffer_with_sendonly_is_answered_recvonly_with_the_next_version() {
     let first = answer(TYPICAL);
-    let hold = reoffer(&TYPICAL.replace("a=sendrecv", "a=sendonly"), 6);
+    let hold = from_peer_version(&TYPICAL.replace("a=sendrecv", "a=sendonly"), 6);
     let a = answer_reoffer(&hold, &config(), &first.sdp).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.media.direction, Direction::RecvOnly);
     assert!(a.media.on_hold);
@@ -168,9 +134,9 @@ fn reoffer_with_sendonly_is_answered_recvonly_with_the_next_version() {
 #[test]
 fn hold_then_resume_bumps_the_version_each_time() {
     let first = answer(TYPICAL);
-    let hold = reoffer(&TYPICAL.replace("a=sendrecv", "a=sendonly"), 6);
+    let hold = from_peer_version(&TYPICAL.replace("a=sendrecv", "a=sendonly"), 6);
     let held = answer_reoffer(&hold, &config(), &first.sdp).unwrap_or_else(|e| panic!("{e}"));
-    let resumed = answer_reoffer(&reoffer(TYPICAL, 7), &config(), &held.sdp)
+    let resumed = answer_reoffer(&from_peer_version(TYPICAL, 7), &config(), &held.sdp)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(resumed.media.direction, Direction::SendRecv);
     assert!(!resumed.media.on_hold);
@@ -183,7 +149,7 @@ fn hold_then_resume_bumps_the_version_each_time() {
 #[test]
 fn unchanged_reoffer_keeps_the_version() {
     let first = answer(TYPICAL);
-    let again = answer_reoffer(&reoffer(TYPICAL, 6), &config(), &first.sdp)
+    let again = answer_reoffer(&from_peer_version(TYPICAL, 6), &config(), &first.sdp)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.sdp, first.sdp);
 }

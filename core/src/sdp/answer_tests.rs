@@ -1,35 +1,9 @@
 //! Answerer tests: one behaviour per test.
 
+use super::test_support::{TYPICAL, answer, config, from_peer, ip, refusal};
 use super::*;
 use smallvec::smallvec;
-use std::net::{IpAddr, SocketAddr};
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-fn config() -> MediaConfig {
-    MediaConfig::new(ip("127.0.0.1"), 20000, 11, 22)
-}
-
-/// An offer from 127.0.0.1 with the given media section lines (after the session lines).
-fn offer(media: &str) -> SessionDescription {
-    let body = format!("v=0\no=peer 5 5 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n{media}");
-    SessionDescription::parse_slice(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn answer(media: &str) -> Answer {
-    answer_offer(&offer(media), &config()).unwrap_or_else(|e| panic!("refused: {e}"))
-}
-
-fn refusal(media: &str, cfg: &MediaConfig) -> Refusal {
-    match answer_offer(&offer(media), cfg) {
-        Ok(a) => panic!("accepted: {}", a.sdp),
-        Err(r) => r,
-    }
-}
-
-const TYPICAL: &str = "m=audio 16000 RTP/AVP 9 0 8 101\na=rtpmap:9 G722/8000\na=rtpmap:0 PCMU/8000\na=rtpmap:8 PCMA/8000\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\na=ptime:20\na=sendrecv\n";
+use std::net::SocketAddr;
 
 #[test]
 fn codec_is_chosen_by_our_preference_not_the_offer_order() {
@@ -46,7 +20,7 @@ fn supported_codecs_restrict_the_choice() {
         supported_codecs: Some(smallvec![0, 8]),
         ..config()
     };
-    let a = answer_offer(&offer("m=audio 16000 RTP/AVP 9 8 0\n"), &cfg);
+    let a = answer_offer(&from_peer("m=audio 16000 RTP/AVP 9 8 0\n"), &cfg);
     assert_eq!(a.map(|a| a.media.codec), Ok(AudioCodec::Pcmu));
 }
 
@@ -151,7 +125,7 @@ fn telephone_event_is_dropped_when_dtmf_is_disabled() {
         dtmf_payload_type: None,
         ..config()
     };
-    let a = answer_offer(&offer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
+    let a = answer_offer(&from_peer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.media.telephone_event, None);
     assert!(!a.sdp.to_string().contains("telephone-event"));
 }
@@ -262,7 +236,7 @@ fn session_name_and_origin_user_come_from_the_config() {
         origin_username: Text::from("voice"),
         ..config()
     };
-    let a = answer_offer(&offer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
+    let a = answer_offer(&from_peer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.sdp.session_name, "sipvoice");
     assert_eq!(a.sdp.origin.username, "voice");
 }
@@ -294,7 +268,7 @@ fn rtcp_mux_is_not_answered_when_not_offered_or_disabled() {
         rtcp_mux: false,
         ..config()
     };
-    let b = answer_offer(&offer("m=audio 16000 RTP/AVP 0\na=rtcp-mux\n"), &cfg);
+    let b = answer_offer(&from_peer("m=audio 16000 RTP/AVP 0\na=rtcp-mux\n"), &cfg);
     assert_eq!(b.map(|b| b.media.rtcp_mux), Ok(false));
 }
 
@@ -339,7 +313,7 @@ fn unsafe_session_name_and_user_are_replaced_by_a_dash() {
         origin_username: Text::from("two words"),
         ..config()
     };
-    let a = answer_offer(&offer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
+    let a = answer_offer(&from_peer(TYPICAL), &cfg).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.sdp.session_name, "-");
     assert_eq!(a.sdp.origin.username, "-");
     assert_eq!(

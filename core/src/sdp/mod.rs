@@ -98,6 +98,8 @@ mod answer_tests;
 mod offer_tests;
 #[cfg(test)]
 mod parse_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use answer::{answer_offer, answer_offer_bytes, answer_reoffer};
 pub use attribute::{Attribute, Direction, Fmtp, Rtcp, RtpMap};

@@ -49,6 +49,57 @@ pub struct Answer {
     pub sdp: SessionDescription,
 }
 
+/// What a role settled for its audio stream; [`negotiated`] derives the rest alike for both.
+pub(crate) struct Settled {
+    /// Index of the audio stream among the media sections.
+    pub(crate) index: usize,
+    /// The codec and its payload type on this call.
+    pub(crate) codec: (AudioCodec, u8),
+    /// The remote media address and what the policy made of it.
+    pub(crate) remote: (IpAddr, Verdict),
+    /// RTP and RTCP share one port.
+    pub(crate) rtcp_mux: bool,
+    /// The peer's direction puts the stream on hold (an address hold is added here).
+    pub(crate) peer_holds: bool,
+}
+
+/// The negotiated media for the peer's section `m` (index `s.index`) of its description
+/// `sdp`: telephone-event when we use it, the mirrored direction, ptime and remote addresses.
+pub(crate) fn negotiated(
+    sdp: &SessionDescription,
+    m: &MediaDescription,
+    config: &MediaConfig,
+    s: Settled,
+) -> NegotiatedMedia {
+    let (codec, payload_type) = s.codec;
+    let (ip, verdict) = s.remote;
+    let (telephone_event, telephone_event_fmtp) = match telephone_event(m, codec.clock_rate()) {
+        Some((pt, fmtp)) if config.dtmf_payload_type.is_some() => (Some(pt), fmtp),
+        _ => (None, None),
+    };
+    let address_hold = verdict == Verdict::Hold;
+    let mut direction = sdp.media_direction(s.index).reversed();
+    if address_hold {
+        direction = direction.without_send();
+    }
+    let remote_rtp = SocketAddr::new(ip, m.port);
+    NegotiatedMedia {
+        media_index: s.index,
+        codec,
+        payload_type,
+        encoding_name: codec.encoding_name(),
+        clock_rate: codec.clock_rate(),
+        telephone_event,
+        telephone_event_fmtp,
+        ptime: choose_ptime(sdp, m, config),
+        direction,
+        remote_rtp,
+        remote_rtcp: remote_rtcp(m, remote_rtp, s.rtcp_mux),
+        rtcp_mux: s.rtcp_mux,
+        on_hold: address_hold || s.peer_holds,
+    }
+}
+
 /// The codec an offered payload type stands for (rtpmap first, else the static table).
 pub(crate) fn codec_of(m: &MediaDescription, pt: u8) -> Option<AudioCodec> {
     match m.rtpmap(pt) {

@@ -1,17 +1,13 @@
 //! The offerer (RFC 3264 §5, §7): our offers for outbound calls and the answers to them.
 
-use super::address::Verdict;
 use super::attribute::Direction;
 use super::build::{AudioSpec, audio_section, our_origin, skeleton};
 use super::config::{AudioCodec, MediaConfig};
 use super::model::{Origin, SessionDescription, Timing};
-use super::negotiated::{
-    NegotiatedMedia, choose_ptime, codec_of, is_live_audio, remote_ip, remote_rtcp, telephone_event,
-};
+use super::negotiated::{NegotiatedMedia, Settled, codec_of, is_live_audio, negotiated, remote_ip};
 use super::refusal::Refusal;
 use super::text::Text;
 use smallvec::SmallVec;
-use std::net::SocketAddr;
 
 /// The telephone-event events we offer: DTMF 0-9 * # A-D and flash (RFC 4733).
 pub const TELEPHONE_EVENTS: &str = "0-16";
@@ -107,36 +103,15 @@ fn apply(
             allowed.contains(&c).then_some((c, pt))
         })
         .ok_or(Refusal::NoCommonCodec)?;
-    let (ip, verdict) = remote_ip(answer, index, config, reoffer)?;
-    let (telephone_event, telephone_event_fmtp) = match telephone_event(theirs, codec.clock_rate())
-    {
-        Some((pt, fmtp)) if config.dtmf_payload_type.is_some() => (Some(pt), fmtp),
-        _ => (None, None),
-    };
-    let answered = answer.media_direction(index);
-    let address_hold = verdict == Verdict::Hold;
-    let mut direction = answered.reversed();
-    if address_hold {
-        direction = direction.without_send();
-    }
+    let remote = remote_ip(answer, index, config, reoffer)?;
     // Hold: the peer will not receive what we offered to send (or answered c=0.0.0.0).
     let we_offered_to_send = offer.media_direction(index).sends();
-    let on_hold = address_hold || (we_offered_to_send && !answered.receives());
-    let rtcp_mux = config.rtcp_mux && ours.rtcp_mux() && theirs.rtcp_mux();
-    let remote_rtp = SocketAddr::new(ip, theirs.port);
-    Ok(NegotiatedMedia {
-        media_index: index,
-        codec,
-        payload_type,
-        encoding_name: codec.encoding_name(),
-        clock_rate: codec.clock_rate(),
-        telephone_event,
-        telephone_event_fmtp,
-        ptime: choose_ptime(answer, theirs, config),
-        direction,
-        remote_rtp,
-        remote_rtcp: remote_rtcp(theirs, remote_rtp, rtcp_mux),
-        rtcp_mux,
-        on_hold,
-    })
+    let settled = Settled {
+        index,
+        codec: (codec, payload_type),
+        remote,
+        rtcp_mux: config.rtcp_mux && ours.rtcp_mux() && theirs.rtcp_mux(),
+        peer_holds: we_offered_to_send && !answer.media_direction(index).receives(),
+    };
+    Ok(negotiated(answer, theirs, config, settled))
 }

@@ -1,25 +1,13 @@
 //! Offerer tests: our offers and the answers to them.
 
+use super::test_support::{config, from_peer, ip, parse};
 use super::*;
 use smallvec::smallvec;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-fn config() -> MediaConfig {
-    MediaConfig::new(ip("127.0.0.1"), 20000, 11, 22)
-}
-
-fn parse(s: &str) -> SessionDescription {
-    SessionDescription::parse_slice(s.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn their_answer(media: &str) -> SessionDescription {
-    parse(&format!(
-        "v=0\no=peer 5 5 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n{media}"
-    ))
+/// Our default offer applied to a peer answer with the given media lines.
+fn applied(media: &str) -> Result<NegotiatedMedia, Refusal> {
+    apply_answer(&build_offer(&config()), &from_peer(media), &config())
 }
 
 #[test]
@@ -86,11 +74,10 @@ fn reoffer_keeps_the_session_id_and_bumps_the_version() {
 
 #[test]
 fn answer_choosing_one_of_our_codecs_is_applied() {
-    let offer = build_offer(&config());
-    let answer = their_answer(
+    let m = applied(
         "m=audio 16000 RTP/AVP 8 101\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-15\na=ptime:30\n",
-    );
-    let m = apply_answer(&offer, &answer, &config()).unwrap_or_else(|e| panic!("{e}"));
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((m.codec, m.payload_type), (AudioCodec::Pcma, 8));
     assert_eq!(m.telephone_event, Some(101));
     assert_eq!(m.ptime, 30);
@@ -106,7 +93,7 @@ fn answer_picking_nothing_we_offered_is_an_error() {
         ..config()
     };
     let offer = build_offer(&cfg);
-    let answer = their_answer("m=audio 16000 RTP/AVP 8 18\n");
+    let answer = from_peer("m=audio 16000 RTP/AVP 8 18\n");
     assert_eq!(
         apply_answer(&offer, &answer, &cfg),
         Err(Refusal::NoCommonCodec)
@@ -115,32 +102,20 @@ fn answer_picking_nothing_we_offered_is_an_error() {
 
 #[test]
 fn answer_rejecting_the_audio_stream_is_an_error() {
-    let offer = build_offer(&config());
-    let answer = their_answer("m=audio 0 RTP/AVP 0\n");
-    assert_eq!(
-        apply_answer(&offer, &answer, &config()),
-        Err(Refusal::NoAudio)
-    );
+    assert_eq!(applied("m=audio 0 RTP/AVP 0\n"), Err(Refusal::NoAudio));
 }
 
 #[test]
 fn answer_with_a_different_number_of_media_sections_is_an_error() {
-    let offer = build_offer(&config());
-    let answer = their_answer("m=audio 16000 RTP/AVP 0\nm=video 0 RTP/AVP 31\n");
-    assert_eq!(
-        apply_answer(&offer, &answer, &config()),
-        Err(Refusal::MediaMismatch)
-    );
+    let answer = "m=audio 16000 RTP/AVP 0\nm=video 0 RTP/AVP 31\n";
+    assert_eq!(applied(answer), Err(Refusal::MediaMismatch));
 }
 
 #[test]
 fn answer_direction_sets_ours() {
-    let offer = build_offer(&config());
-    let recvonly = their_answer("m=audio 16000 RTP/AVP 0\na=recvonly\n");
-    let m = apply_answer(&offer, &recvonly, &config()).map(|m| (m.direction, m.on_hold));
+    let m = applied("m=audio 16000 RTP/AVP 0\na=recvonly\n").map(|m| (m.direction, m.on_hold));
     assert_eq!(m, Ok((Direction::SendOnly, false)));
-    let inactive = their_answer("m=audio 16000 RTP/AVP 0\na=inactive\n");
-    let m = apply_answer(&offer, &inactive, &config()).map(|m| (m.direction, m.on_hold));
+    let m = applied("m=audio 16000 RTP/AVP 0\na=inactive\n").map(|m| (m.direction, m.on_hold));
     assert_eq!(m, Ok((Direction::Inactive, true)));
 }
 
@@ -192,7 +167,7 @@ fn real_freeswitch_answer_is_applied() {
 fn answer_to_our_hold_offer_is_not_reported_as_remote_hold() {
     let first = build_offer(&config());
     let hold = build_reoffer(&config(), &first.origin, Direction::SendOnly);
-    let answer = their_answer(
+    let answer = from_peer(
         "m=audio 16000 RTP/AVP 9
 a=recvonly
 ",

@@ -351,26 +351,24 @@ fn malformed_typed_attributes_are_errors() {
 
 #[test]
 fn malformed_connection_timing_and_bandwidth_are_errors() {
-    assert_eq!(
-        kind(&MINIMAL.replace("c=IN IP4 127.0.0.1", "c=IN IP4")),
-        SdpErrorKind::BadConnection
-    );
-    assert_eq!(
-        kind(&MINIMAL.replace("t=0 0", "t=0")),
-        SdpErrorKind::BadTiming
-    );
-    assert_eq!(
-        kind(&MINIMAL.replace("t=0 0", "t=now 0")),
-        SdpErrorKind::BadTiming
-    );
-    assert_eq!(
-        kind(&MINIMAL.replace("t=0 0", "t=0 0\r\nb=64")),
-        SdpErrorKind::BadBandwidth
-    );
-    assert_eq!(
-        kind(&MINIMAL.replace("t=0 0", "r=1d 1h 0")),
-        SdpErrorKind::RepeatWithoutTiming
-    );
+    let cases = [
+        (
+            "c=IN IP4 127.0.0.1",
+            "c=IN IP4",
+            SdpErrorKind::BadConnection,
+        ),
+        ("t=0 0", "t=0", SdpErrorKind::BadTiming),
+        ("t=0 0", "t=now 0", SdpErrorKind::BadTiming),
+        ("t=0 0", "t=0 0\r\nb=64", SdpErrorKind::BadBandwidth),
+        ("t=0 0", "r=1d 1h 0", SdpErrorKind::RepeatWithoutTiming),
+    ];
+    for (line, replacement, k) in cases {
+        assert_eq!(
+            kind(&MINIMAL.replace(line, replacement)),
+            k,
+            "{replacement}"
+        );
+    }
 }
 
 #[test]

@@ -87,7 +87,8 @@ fn one_line(reason: &str) -> SipStr {
     }
 }
 
-fn copy_dialog_headers(from: &Headers, to: &mut Headers) {
+/// Copies Via, From, To, Call-ID and CSeq from `from` to `to` (what a response echoes).
+pub(super) fn copy_dialog_headers(from: &Headers, to: &mut Headers) {
     for name in [
         HeaderName::VIA,
         HeaderName::FROM,

@@ -5,6 +5,7 @@
 
 use bytes::{Bytes, BytesMut};
 
+use super::build::copy_dialog_headers;
 use super::error::{ParseError, Problem, Salvage};
 use super::headers::Headers;
 use super::message::{Message, Request, Response};
@@ -183,15 +184,7 @@ fn salvage(headers: &Headers, method: Option<Method>) -> Option<Box<Salvage>> {
     let top = headers.elements(&HeaderName::VIA).next()?;
     Via::parse_lenient(top).ok()?;
     let mut keep = Headers::new();
-    for name in [
-        HeaderName::VIA,
-        HeaderName::FROM,
-        HeaderName::TO,
-        HeaderName::CALL_ID,
-        HeaderName::CSEQ,
-    ] {
-        keep.copy_from(headers, &name);
-    }
+    copy_dialog_headers(headers, &mut keep);
     Some(Box::new(Salvage {
         method,
         headers: keep,

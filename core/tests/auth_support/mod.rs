@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
-use sipvoice_core::auth::{Challenge, Credentials, DigestServer, Secret, ServerConfig, respond};
+use sipvoice_core::auth::{
+    Challenge, Credentials, DigestServer, Secret, ServerConfig, Verdict, respond,
+};
 
 /// Realm used by the tests.
 pub(crate) const REALM: &str = "voice.test";
@@ -65,4 +67,68 @@ pub(crate) fn answer(c: &Challenge, user: &str, pass: &str, uri: &str, nc: u32) 
 /// The MD5 challenge among `challenges`.
 pub(crate) fn md5(challenges: &[Challenge]) -> &Challenge {
     pick(challenges, "MD5")
+}
+
+/// alice's correct answer to `c` for INVITE to [`RURI`] with nonce count `nc`.
+pub(crate) fn alice(c: &Challenge, nc: u32) -> String {
+    answer(c, "alice", "secret", RURI, nc)
+}
+
+/// A server under test with its RNG and time origin.
+pub(crate) struct Uas {
+    /// The RNG the server and its challenges draw from.
+    pub(crate) rng: ChaCha8Rng,
+    /// The time origin.
+    pub(crate) t0: Instant,
+    /// The server.
+    pub(crate) server: DigestServer,
+}
+
+impl Uas {
+    /// A server for [`REALM`] with default settings, seeded with `seed`.
+    pub(crate) fn new(seed: u64) -> Uas {
+        Uas::with_config(seed, ServerConfig::new(REALM))
+    }
+
+    /// A server with `config`, seeded with `seed`.
+    pub(crate) fn with_config(seed: u64, config: ServerConfig) -> Uas {
+        let mut rng = rng(seed);
+        let server = DigestServer::new(config, &mut rng);
+        Uas {
+            rng,
+            t0: origin(),
+            server,
+        }
+    }
+
+    /// A challenge round at the origin.
+    pub(crate) fn challenge(&mut self) -> Vec<Challenge> {
+        self.server.challenge(self.t0, &mut self.rng)
+    }
+
+    /// The MD5 challenge of a fresh round at the origin.
+    pub(crate) fn md5_challenge(&mut self) -> Challenge {
+        md5(&self.challenge()).clone()
+    }
+
+    /// Verifies `credentials` for INVITE to [`RURI`] against [`users`], `secs` after the origin.
+    pub(crate) fn verify(&mut self, secs: u64, credentials: &str) -> Verdict {
+        self.server
+            .verify(at(self.t0, secs), "INVITE", RURI, credentials, &users)
+    }
+}
+
+/// `Verdict::Ok` for `user`.
+pub(crate) fn ok(user: &str) -> Verdict {
+    Verdict::Ok { user: user.into() }
+}
+
+/// `Verdict::WrongPassword` for `user`.
+pub(crate) fn wrong_password(user: &str) -> Verdict {
+    Verdict::WrongPassword { user: user.into() }
+}
+
+/// `Verdict::Replay` for `user`.
+pub(crate) fn replay(user: &str) -> Verdict {
+    Verdict::Replay { user: user.into() }
 }

@@ -101,3 +101,11 @@ pub(crate) fn events(p: &mut Pacer) -> Vec<PacerEvent> {
 pub(crate) fn ramp(from: i16, n: usize) -> Vec<i16> {
     (0..n).map(|i| from.wrapping_add(i as i16)).collect()
 }
+
+/// A G.711 pacer given `samples` of a ramp at the origin, with an empty record of what it sent.
+pub(crate) fn playing(samples: usize) -> (Instant, Pacer, Vec<Sent>) {
+    let start = t0();
+    let mut p = Pacer::new(g711(), 0, 0).unwrap();
+    p.push_pcm(start, &ramp(0, samples)).unwrap();
+    (start, p, Vec::new())
+}

@@ -68,7 +68,11 @@ impl ServeApp {
 
     /// Acts on one event.
     pub fn on_event(&mut self, event: &Event, act: &mut dyn Actions) {
-        if let Some(sink) = self.events.as_mut() {
+        // In echo mode the echoed audio drains after every frame: only the end of the
+        // prompt is worth a `playback_finished` line.
+        let echo_drained =
+            matches!(event, Event::PlaybackFinished { call } if !self.playing.contains(call));
+        if let Some(sink) = self.events.as_mut().filter(|_| !echo_drained) {
             sink.write(event);
         }
         match event {

@@ -10,6 +10,7 @@ mod events;
 mod live;
 mod recorder;
 mod serve;
+mod serve_mio;
 mod signal;
 mod wav;
 
@@ -23,6 +24,7 @@ pub use events::EventSink;
 pub use live::LiveLine;
 pub use recorder::{Recorder, Recordings};
 pub use serve::{build_app, serve};
+pub use serve_mio::serve_mio;
 pub use wav::{Pcm, WavError, downmix, float_to_i16, int_to_i16, read_wav, resample};
 
 use std::process::ExitCode;
@@ -60,7 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => {
             let result = match args.runtime {
                 RuntimeKind::Tokio => runtime.block_on(serve(&args)),
-                RuntimeKind::Mio => Err("--runtime mio is not available in this build".into()),
+                RuntimeKind::Mio => runtime.block_on(serve_mio(&args)),
             };
             match result {
                 Ok(()) => ExitCode::SUCCESS,

@@ -44,6 +44,7 @@ pub async fn serve(args: &ServeArgs) -> Result<(), String> {
     let app = Arc::new(Mutex::new(build_app(args)?));
     let hook_app = Arc::clone(&app);
     let server = Builder::from_config(config)
+        .accept_queue(false)
         .on_event(move |control, event| {
             if let Ok(mut app) = hook_app.lock() {
                 app.on_event(event, control);

@@ -34,7 +34,6 @@
 //! ```
 
 mod link;
-mod pcap_out;
 mod read;
 mod replay;
 mod sip_view;
@@ -43,7 +42,6 @@ mod streams;
 mod wav;
 
 pub use link::LinkType;
-pub use pcap_out::{PcapOutError, udp_frame, write_udp_pcap};
 pub use read::{Capture, CaptureCounts, CaptureError, CaptureFormat, Datagram};
 pub use replay::{
     Direction, Divergence, LadderEntry, ReplayError, ReplayNode, ReplayOptions, ReplayReport,

@@ -39,6 +39,34 @@ fn drain(jb: &mut JitterBuffer, now: Instant) -> Vec<Playout> {
     std::iter::from_fn(|| jb.pop(now)).collect()
 }
 
+/// A buffer that holds playout back until `prefetch` packets are in.
+fn prefetching(prefetch: usize) -> JitterBuffer {
+    buffer(JitterConfig {
+        prefetch,
+        ..JitterConfig::default()
+    })
+}
+
+/// Pushes `p` at `now` and drains everything due by then.
+fn push_drain(jb: &mut JitterBuffer, now: Instant, p: AudioPacket) -> Vec<Playout> {
+    jb.push(now, p);
+    drain(jb, now)
+}
+
+/// The sequence numbers of the frames among `out`, in order.
+fn frame_seqs(out: Vec<Playout>) -> Vec<u16> {
+    out.into_iter().filter_map(|p| frame_seq(Some(p))).collect()
+}
+
+/// A buffer with `config` that was given seq 1 (timestamp 0) at the origin and polled once.
+fn started(config: JitterConfig) -> (Instant, JitterBuffer) {
+    let t0 = origin();
+    let mut jb = buffer(config);
+    jb.push(t0, packet(1, 0));
+    jb.pop(t0);
+    (t0, jb)
+}
+
 #[test]
 fn in_order_frame_is_available_at_once() {
     let t0 = origin();
@@ -75,18 +103,13 @@ fn reordered_packets_come_out_in_sequence_order() {
     jb.push(t0 + ms(30), packet(12, 320));
     assert_eq!(jb.pop(t0 + ms(30)), None, "11 is still awaited");
     jb.push(t0 + ms(35), packet(11, 160));
-    let out = drain(&mut jb, t0 + ms(35));
-    let seqs: Vec<_> = out.into_iter().filter_map(|p| frame_seq(Some(p))).collect();
-    assert_eq!(seqs, vec![11, 12]);
+    assert_eq!(frame_seqs(drain(&mut jb, t0 + ms(35))), vec![11, 12]);
     assert_eq!(jb.stats().concealed, 0);
 }
 
 #[test]
 fn missing_frame_is_concealed_at_its_deadline() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     jb.push(t0 + ms(40), packet(3, 320));
     // seq 2 was expected at t0+20ms; the default wait is 20 ms more.
     let deadline = t0 + ms(40);
@@ -105,10 +128,7 @@ fn missing_frame_is_concealed_at_its_deadline() {
 
 #[test]
 fn packet_arriving_after_its_concealment_is_dropped_as_late() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     jb.push(t0 + ms(40), packet(3, 320));
     drain(&mut jb, t0 + ms(45));
     assert_eq!(jb.push(t0 + ms(50), packet(2, 160)), Pushed::Late);
@@ -138,14 +158,9 @@ fn sequence_and_timestamp_wrap_are_seamless() {
         let seq = 65533u16.wrapping_add(i);
         let ts = (u32::MAX - 319).wrapping_add(160 * u32::from(i));
         let now = t0 + ms(20 * u64::from(i));
-        jb.push(now, packet(seq, ts));
-        seen.extend(drain(&mut jb, now));
+        seen.extend(push_drain(&mut jb, now, packet(seq, ts)));
     }
-    let seqs: Vec<_> = seen
-        .into_iter()
-        .filter_map(|p| frame_seq(Some(p)))
-        .collect();
-    assert_eq!(seqs, vec![65533, 65534, 65535, 0, 1, 2]);
+    assert_eq!(frame_seqs(seen), vec![65533, 65534, 65535, 0, 1, 2]);
     assert_eq!(jb.stats().concealed, 0);
 }
 
@@ -187,16 +202,12 @@ fn ssrc_change_resets_the_stream() {
 
 #[test]
 fn silence_gap_is_skipped_when_skip_audio_gaps() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     let talkspurt = AudioPacket {
         marker: true,
         ..packet(2, 160 * 50)
     };
-    jb.push(t0 + ms(1000), talkspurt);
-    let out = drain(&mut jb, t0 + ms(1000));
+    let out = push_drain(&mut jb, t0 + ms(1000), talkspurt);
     assert_eq!(out.len(), 1);
     assert!(matches!(
         out[0],
@@ -210,16 +221,12 @@ fn silence_gap_is_skipped_when_skip_audio_gaps() {
 
 #[test]
 fn silence_gap_is_filled_when_not_skipping() {
-    let t0 = origin();
     let config = JitterConfig {
         skip_audio_gaps: false,
         ..JitterConfig::default()
     };
-    let mut jb = buffer(config);
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
-    jb.push(t0 + ms(100), packet(2, 160 * 5));
-    let out = drain(&mut jb, t0 + ms(100));
+    let (t0, mut jb) = started(config);
+    let out = push_drain(&mut jb, t0 + ms(100), packet(2, 160 * 5));
     let fills: Vec<_> = out
         .iter()
         .filter_map(|p| match p {
@@ -238,15 +245,12 @@ fn silence_gap_is_filled_when_not_skipping() {
 
 #[test]
 fn thirty_ms_ptime_scales_the_deadline() {
-    let t0 = origin();
     let config = JitterConfig {
         ptime_ms: 30,
         delay: ms(10),
         ..JitterConfig::default()
     };
-    let mut jb = buffer(config);
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(config);
     jb.push(t0 + ms(60), packet(3, 480));
     assert_eq!(jb.next_deadline(), Some(t0 + ms(40)));
     let out = drain(&mut jb, t0 + ms(60));
@@ -261,14 +265,10 @@ fn thirty_ms_ptime_scales_the_deadline() {
 
 #[test]
 fn seq_consumed_by_dtmf_is_not_loss() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     assert!(jb.skip_seq(SSRC, 2));
     assert!(jb.skip_seq(SSRC, 3));
-    jb.push(t0 + ms(60), packet(4, 480));
-    let out = drain(&mut jb, t0 + ms(60));
+    let out = push_drain(&mut jb, t0 + ms(60), packet(4, 480));
     assert_eq!(out.len(), 1);
     assert_eq!(frame_seq(out.first().cloned()), Some(4));
     assert_eq!(jb.stats().non_audio, 2);
@@ -296,21 +296,13 @@ fn overflow_drops_the_oldest_frame() {
         assert!(jb.len() <= 5);
     }
     assert_eq!(jb.stats().overflow_dropped, 2);
-    let seqs: Vec<_> = drain(&mut jb, t0)
-        .into_iter()
-        .filter_map(|p| frame_seq(Some(p)))
-        .collect();
-    assert_eq!(seqs, vec![2, 3, 4, 5, 6]);
+    assert_eq!(frame_seqs(drain(&mut jb, t0)), vec![2, 3, 4, 5, 6]);
 }
 
 #[test]
 fn prefetch_holds_playout_until_enough_packets() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 3,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(3);
     jb.push(t0, packet(1, 0));
     assert_eq!(jb.pop(t0), None);
     jb.push(t0 + ms(20), packet(2, 160));
@@ -322,11 +314,7 @@ fn prefetch_holds_playout_until_enough_packets() {
 #[test]
 fn prefetch_gives_up_waiting_at_its_deadline() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 3,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(3);
     jb.push(t0, packet(1, 0));
     let deadline = t0 + ms(60 + 20);
     assert_eq!(jb.next_deadline(), Some(deadline));
@@ -337,18 +325,10 @@ fn prefetch_gives_up_waiting_at_its_deadline() {
 #[test]
 fn early_reorder_before_playout_moves_the_head_back() {
     let t0 = origin();
-    let config = JitterConfig {
-        prefetch: 2,
-        ..JitterConfig::default()
-    };
-    let mut jb = buffer(config);
+    let mut jb = prefetching(2);
     jb.push(t0, packet(6, 160));
     jb.push(t0 + ms(1), packet(5, 0));
-    let seqs: Vec<_> = drain(&mut jb, t0 + ms(1))
-        .into_iter()
-        .filter_map(|p| frame_seq(Some(p)))
-        .collect();
-    assert_eq!(seqs, vec![5, 6]);
+    assert_eq!(frame_seqs(drain(&mut jb, t0 + ms(1))), vec![5, 6]);
 }
 
 #[test]
@@ -363,8 +343,11 @@ fn adaptive_delay_follows_jitter_within_bounds() {
     assert_eq!(jb.target_delay(), ms(10));
     for i in 0..200u64 {
         let wobble = if i % 2 == 0 { 0 } else { 15 };
-        jb.push(t0 + ms(20 * i + wobble), packet(i as u16, 160 * i as u32));
-        drain(&mut jb, t0 + ms(20 * i + wobble));
+        push_drain(
+            &mut jb,
+            t0 + ms(20 * i + wobble),
+            packet(i as u16, 160 * i as u32),
+        );
     }
     let target = jb.target_delay();
     assert!(
@@ -373,8 +356,7 @@ fn adaptive_delay_follows_jitter_within_bounds() {
     );
     assert!(target <= ms(80));
     for i in 200..400u64 {
-        jb.push(t0 + ms(20 * i), packet(i as u16, 160 * i as u32));
-        drain(&mut jb, t0 + ms(20 * i));
+        push_drain(&mut jb, t0 + ms(20 * i), packet(i as u16, 160 * i as u32));
     }
     assert!(
         jb.target_delay() < ms(15),
@@ -399,8 +381,8 @@ fn frame_size_is_learned_from_the_stream() {
     let t0 = origin();
     let mut jb = buffer(JitterConfig::default());
     for i in 0..4u16 {
-        jb.push(t0 + ms(30 * u64::from(i)), packet(i, 240 * u32::from(i)));
-        drain(&mut jb, t0 + ms(30 * u64::from(i)));
+        let now = t0 + ms(30 * u64::from(i));
+        push_drain(&mut jb, now, packet(i, 240 * u32::from(i)));
     }
     assert_eq!(jb.samples_per_frame(), 240);
 }
@@ -429,10 +411,7 @@ fn invalid_configs_are_refused() {
 
 #[test]
 fn burst_loss_is_concealed_frame_by_frame_on_the_timeline() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     jb.push(t0 + ms(80), packet(5, 640));
     // seqs 2, 3, 4 are due at t0 + 40, 60, 80 ms.
     assert_eq!(jb.pop(t0 + ms(80) - ms(41)), None);
@@ -445,10 +424,7 @@ fn burst_loss_is_concealed_frame_by_frame_on_the_timeline() {
 
 #[test]
 fn late_arrivals_feed_the_jitter_estimate() {
-    let t0 = origin();
-    let mut jb = buffer(JitterConfig::default());
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(JitterConfig::default());
     jb.push(t0 + ms(40), packet(3, 320));
     drain(&mut jb, t0 + ms(40));
     let before = jb.jitter();
@@ -458,15 +434,12 @@ fn late_arrivals_feed_the_jitter_estimate() {
 
 #[test]
 fn window_slide_keeps_the_timeline_continuous_when_filling_gaps() {
-    let t0 = origin();
     let config = JitterConfig {
         capacity: 3,
         skip_audio_gaps: false,
         ..JitterConfig::default()
     };
-    let mut jb = buffer(config);
-    jb.push(t0, packet(1, 0));
-    jb.pop(t0);
+    let (t0, mut jb) = started(config);
     jb.push(t0 + ms(100), packet(6, 800));
     assert_eq!(
         jb.stats().lost_skipped,

@@ -138,6 +138,13 @@ impl Iterator for ReportBlocks<'_> {
 mod tests {
     use super::*;
 
+    /// `block` written to the wire and parsed back.
+    fn rewritten(block: &ReportBlock) -> ReportBlock {
+        let mut buf = [0u8; REPORT_BLOCK_LEN];
+        block.write(&mut buf);
+        ReportBlock::parse(&buf)
+    }
+
     #[test]
     fn negative_cumulative_loss_round_trips() {
         let block = ReportBlock {
@@ -149,9 +156,7 @@ mod tests {
             last_sr: 0xabcd_0000,
             delay_since_last_sr: 65536,
         };
-        let mut buf = [0u8; REPORT_BLOCK_LEN];
-        block.write(&mut buf);
-        assert_eq!(ReportBlock::parse(&buf), block);
+        assert_eq!(rewritten(&block), block);
     }
 
     #[test]
@@ -160,9 +165,7 @@ mod tests {
             cumulative_lost: 10_000_000,
             ..ReportBlock::default()
         };
-        let mut buf = [0u8; REPORT_BLOCK_LEN];
-        block.write(&mut buf);
-        assert_eq!(ReportBlock::parse(&buf).cumulative_lost, 0x7f_ffff);
+        assert_eq!(rewritten(&block).cumulative_lost, 0x7f_ffff);
     }
 
     #[test]

@@ -273,16 +273,21 @@ impl RtpHeader {
 mod tests {
     use super::*;
 
-    fn sample() -> Vec<u8> {
-        let mut out = vec![0u8; 64];
-        let header = RtpHeader {
+    /// The header of [`sample`].
+    fn sample_header() -> RtpHeader {
+        RtpHeader {
             marker: true,
             payload_type: 9,
             sequence: 0xfffe,
             timestamp: 0xdead_beef,
             ssrc: 0x2222_0009,
-        };
-        let n = header.write(&[7, 8], b"abcd", &mut out).unwrap();
+        }
+    }
+
+    /// A packet with a marker, two CSRCs and a 4-byte payload, written by the slice writer.
+    fn sample() -> Vec<u8> {
+        let mut out = vec![0u8; 64];
+        let n = sample_header().write(&[7, 8], b"abcd", &mut out).unwrap();
         out.truncate(n);
         out
     }
@@ -303,15 +308,10 @@ mod tests {
 
     #[test]
     fn write_to_bytesmut_matches_slice_writer() {
-        let header = RtpHeader {
-            marker: true,
-            payload_type: 9,
-            sequence: 0xfffe,
-            timestamp: 0xdead_beef,
-            ssrc: 0x2222_0009,
-        };
         let mut out = BytesMut::with_capacity(64);
-        let n = header.write_to(&[7, 8], b"abcd", &mut out).unwrap();
+        let n = sample_header()
+            .write_to(&[7, 8], b"abcd", &mut out)
+            .unwrap();
         assert_eq!(n, out.len());
         assert_eq!(&out[..], &sample()[..]);
     }

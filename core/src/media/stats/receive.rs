@@ -138,6 +138,10 @@ impl ReceiveStats {
             }
             return SeqVerdict::Probation;
         }
+        if udelta == 0 {
+            // A repeat of the highest sequence number seen: not a new packet.
+            return SeqVerdict::Duplicate;
+        }
         let mut verdict = SeqVerdict::Valid;
         if udelta < MAX_DROPOUT {
             if seq < self.max_seq {
@@ -338,6 +342,21 @@ mod tests {
         let v = feed(&mut s, origin(), &[1, 2, 3, 2, 4]);
         assert_eq!(v[3], SeqVerdict::Duplicate);
         assert_eq!(s.duplicates, 1);
+        assert_eq!(s.cumulative_lost(), 0);
+    }
+
+    #[test]
+    fn a_repeat_of_the_highest_sequence_is_a_duplicate() {
+        let mut s = ReceiveStats::new(8000);
+        let v = feed(&mut s, origin(), &[1, 2, 3, 3, 3, 4]);
+        assert_eq!(v[3], SeqVerdict::Duplicate);
+        assert_eq!(v[4], SeqVerdict::Duplicate);
+        assert_eq!(s.duplicates, 2);
+        assert_eq!(
+            s.received(),
+            3,
+            "the first packet is probation, repeats add nothing"
+        );
         assert_eq!(s.cumulative_lost(), 0);
     }
 

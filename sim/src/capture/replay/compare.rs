@@ -49,6 +49,8 @@ pub enum Divergence {
         captured: u16,
         /// Ours.
         ours: u16,
+        /// How many requests were answered so.
+        count: usize,
     },
 }
 
@@ -80,9 +82,11 @@ impl fmt::Display for Divergence {
                 method,
                 captured,
                 ours,
+                count,
             } => write!(
                 f,
-                "final answer to {method}: the capture sent {captured}, we sent {ours}"
+                "final answer to {method}: the capture sent {captured}, we sent {ours}{}",
+                times(*count)
             ),
         }
     }
@@ -178,11 +182,26 @@ pub(crate) fn compare_sip(capture: &Capture, report: &ReplayReport) -> Vec<Diver
                 .as_ref()
                 .and_then(|c| c.final_response.as_ref())
                 .map_or(0, |(_, c)| *c);
-            out.push(Divergence::StatusDiffers {
-                method: method.as_str().to_owned(),
-                captured: captured_code,
-                ours: code,
+            let same = out.iter_mut().find_map(|d| match d {
+                Divergence::StatusDiffers {
+                    method: m,
+                    captured: c,
+                    ours: o,
+                    count,
+                } if m.as_str() == method.as_str() && *c == captured_code && *o == code => {
+                    Some(count)
+                }
+                _ => None,
             });
+            match same {
+                Some(count) => *count += 1,
+                None => out.push(Divergence::StatusDiffers {
+                    method: method.as_str().to_owned(),
+                    captured: captured_code,
+                    ours: code,
+                    count: 1,
+                }),
+            }
             *other = None;
             *slot = None;
         }

@@ -1,48 +1,21 @@
-//! `sipvoice-sim`: replay packet captures into the sipvoice core.
-//!
-//! ```text
-//! sipvoice-sim replay CAPTURE [--as HOST:PORT] [--rtp-only] [--events PATH]
-//!                             [--wav-dir DIR] [--pcap-out FILE] [--seed N] [--linger-secs N]
-//!                             [--answer-now] [--media-from-sdp]
-//! ```
-//!
-//! Replay prints the SIP ladder (time, direction, summary) and the core's events as JSON
-//! lines (the format of `sipvoice serve --events`), then where our endpoint and the
-//! captured side part ways. `--rtp-only` analyses the capture's RTP streams instead.
+//! `sipvoice-sim replay`: the SIP ladder and event lines of a capture replayed into a
+//! fresh endpoint, or its RTP streams analysed on their own (`--rtp-only`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
-use sipvoice_core::endpoint::EventLines;
+use sipvoice_core::endpoint::{EventLines, Transmit};
 use sipvoice_sim::capture::{
     Capture, Direction, ReplayOptions, ReplayReport, analyse_rtp, ladder_line, parse_sip, replay,
-    summary, write_stream_wavs, write_udp_pcap, write_wav,
+    summary, write_stream_wavs, write_wav,
 };
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "sipvoice-sim",
-    version,
-    about = "Replay captures into the sipvoice core"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Replay a pcap/pcapng capture into a fresh endpoint (or analyse its RTP only).
-    Replay(ReplayArgs),
-}
+use sipvoice_sim::write_pcap;
 
 #[derive(clap::Args, Debug)]
-struct ReplayArgs {
+pub(crate) struct ReplayArgs {
     /// The capture file (pcap or pcapng).
     capture: PathBuf,
     /// The captured address to stand in for (default: the callee of the answered INVITE).
@@ -74,21 +47,7 @@ struct ReplayArgs {
     linger_secs: u64,
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Replay(args) => run_replay(&args),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("sipvoice-sim: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run_replay(args: &ReplayArgs) -> Result<(), String> {
+pub(crate) fn run_replay(args: &ReplayArgs) -> Result<(), String> {
     if args.rtp_only && args.pcap_out.is_some() {
         return Err(
             "--pcap-out writes what the endpoint sent: it needs a full replay, not --rtp-only"
@@ -245,16 +204,33 @@ fn full_replay(out: &mut impl Write, args: &ReplayArgs, capture: &Capture) -> Re
         }
     }
     if let Some(path) = &args.pcap_out {
-        let start = capture.start.unwrap_or(Duration::ZERO);
-        let n = write_udp_pcap(
-            path,
-            report
-                .sent
-                .iter()
-                .map(|s| (start + s.at, s.from, s.to, &s.data[..])),
+        // The simulator's writer: times are the replay's offsets on its fixed base.
+        let packets: Vec<(Duration, Transmit)> = report
+            .sent
+            .iter()
+            .map(|s| {
+                let t = Transmit {
+                    from: s.from,
+                    to: s.to,
+                    data: s.data.clone(),
+                };
+                (s.at, t)
+            })
+            .collect();
+        let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_pcap(BufWriter::new(file), &packets)
+            .and_then(|mut w| {
+                w.flush()
+                    .map_err(|e| pcap_file::PcapError::IoError(e).into())
+            })
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        writeln!(
+            out,
+            "# wrote {} ({} datagrams)",
+            path.display(),
+            packets.len()
         )
-        .map_err(|e| e.to_string())?;
-        writeln!(out, "# wrote {} ({n} datagrams)", path.display()).map_err(io)?;
+        .map_err(io)?;
     }
     Ok(())
 }
