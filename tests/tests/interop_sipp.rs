@@ -117,7 +117,6 @@ fn g722_call_with_dtmf_on_tokio() {
 }
 
 #[test]
-#[ignore = "`sipvoice serve --runtime mio` does not stop on Ctrl-C (SIGINT) yet; the call itself passes every check"]
 fn g722_call_with_dtmf_on_mio() {
     g722_call("mio", false);
 }

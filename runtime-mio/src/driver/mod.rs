@@ -24,6 +24,10 @@ use crate::stop::{Shared, StopHandle};
 /// How long a graceful stop waits for the endpoint to empty before giving up.
 pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// Once every call has ended during a stop, how long the driver still waits for answers
+/// to its last requests before returning.
+pub const STOP_LINGER: Duration = Duration::from_secs(1);
+
 /// Datagrams read from one socket per loop iteration before the others get a turn.
 const READ_BUDGET: usize = 256;
 
@@ -209,8 +213,14 @@ impl Driver {
         let mut ctl = Control::new(&mut self.endpoint, now, &self.shared);
         handler.on_tick(&mut ctl);
         self.drain(now, handler);
-        if let Some(stop) = self.stop_deadline {
+        if let Some(mut stop) = self.stop_deadline {
             let counts = self.endpoint.counts();
+            if counts.calls == 0 && counts.dialogs == 0 && counts.ports == 0 {
+                // Only finished transactions (absorbing retransmissions) and nonces are
+                // left: give the last BYE's answer a moment, then go.
+                stop = stop.min(now + STOP_LINGER);
+                self.stop_deadline = Some(stop);
+            }
             if counts.is_empty() || now >= stop {
                 if !counts.is_empty() {
                     tracing::warn!(
