@@ -111,7 +111,7 @@ mod sockets;
 mod stop;
 
 pub use control::{Control, Handler};
-pub use driver::{Driver, STOP_GRACE};
+pub use driver::{Driver, STOP_GRACE, STOP_LINGER};
 pub use stop::StopHandle;
 
 pub use mio;

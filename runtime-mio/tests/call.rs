@@ -299,7 +299,17 @@ fn inbound_call(style: Style, ending: Ending, rtp_start: u16) {
         (other, _) => panic!("unexpected {other:?}"),
     }
     assert!(driver.is_finished());
-    assert!(driver.counts().is_empty(), "{:?}", driver.counts());
+    let counts = driver.counts();
+    match ending {
+        Ending::PeerBye => assert!(counts.is_empty(), "{counts:?}"),
+        // A stop returns once calls, dialogs and ports are gone and the last answers had
+        // a moment to arrive; finished transactions that only absorb retransmissions may
+        // remain and go with the driver.
+        Ending::Stop => assert!(
+            counts.calls == 0 && counts.dialogs == 0 && counts.ports == 0 && counts.nonces == 0,
+            "{counts:?}"
+        ),
+    }
     assert_eq!(driver.socket_count(), 1, "media sockets left open");
 }
 
