@@ -53,3 +53,8 @@ pub use sipvoice_core::endpoint::{
 };
 pub use sipvoice_core::session::CallStats;
 pub use sipvoice_core::{AnswerPolicy, Config, PT_G722, PT_PCMA, PT_PCMU};
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
