@@ -4,6 +4,10 @@
 //! It never reads a clock, never touches a socket and never draws from a global RNG:
 //! every input that can vary comes in as an argument.
 //!
+//! Start with [`endpoint`]: its [`Endpoint`](endpoint::Endpoint) is the whole SIP user
+//! agent, and its docs show the run loop every driver follows (feed a datagram, a timeout
+//! or a command; drain `poll_output()` until `Timeout`; wait; repeat).
+//!
 //! Modules:
 //! - [`sip`]: SIP message parsing and printing (RFC 3261 grammar, zero-copy over `Bytes`).
 //! - [`sdp`]: SDP parsing, printing and RFC 3264 offer/answer for audio.
