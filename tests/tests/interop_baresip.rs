@@ -4,7 +4,8 @@
 
 use sipvoice_tests::{
     Baresip, BaresipPorts, EventLog, PortBlock, Server, WavInfo, WorkDir, count, dtmf_digits,
-    ended, field, peers_file, prompt_similarity, require_programs, spawn_call, the_one,
+    ended, field, peers_file, prompt_similarity, require_programs, sipvoice_bin, spawn_call,
+    the_one,
 };
 use std::time::Duration;
 
@@ -67,6 +68,8 @@ fn call_to_baresip_delivers_the_played_wav() {
     let Some([baresip]) = require_programs(name, ["baresip"]) else {
         return;
     };
+    // Build the binary before the peer starts waiting for our call.
+    sipvoice_bin().unwrap_or_else(|e| panic!("no sipvoice binary: {e}"));
     let dir = WorkDir::new(name);
     let ports = PortBlock::allocate(24);
     // The callee plays a long tone so that it never hangs up first.

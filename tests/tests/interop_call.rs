@@ -3,7 +3,8 @@
 
 use sipvoice_tests::{
     EventLog, PortBlock, Server, Sipp, WavInfo, WorkDir, assert_pcap_play, count, dtmf_digits,
-    ended, field, peers_file, prompt_similarity, require_programs, spawn_call, the_one,
+    ended, field, peers_file, prompt_similarity, require_programs, sipvoice_bin, spawn_call,
+    the_one,
 };
 use std::time::Duration;
 
@@ -14,6 +15,8 @@ fn call_to_a_sipp_uas_is_answered_recorded_and_hung_up() {
         return;
     };
     assert_pcap_play(&sipp);
+    // Build the binary before the peer starts waiting for our call.
+    sipvoice_bin().unwrap_or_else(|e| panic!("no sipvoice binary: {e}"));
     let dir = WorkDir::new(name);
     let ports = PortBlock::allocate(6);
     let mut uas = Sipp::new("uas", ports.port(0), None)
@@ -123,6 +126,8 @@ fn call_to_sipvoice_serve_carries_audio_and_dtmf() {
     let sid = field(started, "session_id");
     assert_eq!(dtmf_digits(&served, sid), "159#");
     assert_eq!(field(ended(&served, sid), "reason"), "bye");
+    // DTMF the other way: echo mode sends every key back, and the caller hears each once.
+    assert_eq!(dtmf_digits(&caller, field(out, "session_id")), "159#");
     // The server recorded what the caller played: the prompt (RMS 0.143) through G.722.
     let rec = WavInfo::read(&server.recording(sid)).unwrap_or_else(|e| panic!("{e}"));
     let similarity = prompt_similarity(&rec);

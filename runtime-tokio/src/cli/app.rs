@@ -2,6 +2,7 @@
 //! echo (or play a prompt, then echo), record, log events, count calls.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use sipvoice_core::endpoint::{CallId, Event};
 
@@ -14,6 +15,8 @@ use crate::control::Control;
 pub trait Actions {
     /// Queues audio on a call.
     fn send_audio(&mut self, call: CallId, pcm: &[i16]);
+    /// Queues DTMF digits on a call, each lasting `duration`.
+    fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration);
 }
 
 impl Actions for Control<'_> {
@@ -22,7 +25,17 @@ impl Actions for Control<'_> {
             tracing::trace!(%call, error = %e, "audio not queued");
         }
     }
+
+    fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration) {
+        if let Err(e) = Control::send_dtmf(self, call, digits, duration) {
+            tracing::debug!(%call, error = %e, "digits not echoed");
+        }
+    }
 }
+
+/// How long an echoed DTMF digit lasts: the caller's own duration within these bounds.
+const ECHO_DTMF_MIN: Duration = Duration::from_millis(60);
+const ECHO_DTMF_MAX: Duration = Duration::from_millis(500);
 
 /// Call counters for logs and the live line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -110,7 +123,19 @@ impl ServeApp {
             Event::PlaybackFinished { call } => {
                 self.playing.remove(call);
             }
-            Event::Dtmf { call, digit, .. } => tracing::info!(%call, %digit, "dtmf"),
+            Event::Dtmf {
+                call,
+                digit,
+                duration_ms,
+                ..
+            } => {
+                tracing::info!(%call, %digit, "dtmf");
+                // Echo mode echoes keys too, as RFC 4733 events.
+                let duration = Duration::from_millis(u64::from(*duration_ms))
+                    .clamp(ECHO_DTMF_MIN, ECHO_DTMF_MAX);
+                let mut buf = [0u8; 4];
+                act.send_dtmf(*call, digit.encode_utf8(&mut buf), duration);
+            }
             Event::CallEnded { call, reason, .. } => {
                 self.counters.active = self.counters.active.saturating_sub(1);
                 self.playing.remove(call);

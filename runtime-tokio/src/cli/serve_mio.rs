@@ -17,6 +17,12 @@ impl Actions for Control<'_> {
             tracing::trace!(%call, error = %e, "audio not queued");
         }
     }
+
+    fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration) {
+        if let Err(e) = Control::send_dtmf(self, call, digits, duration) {
+            tracing::debug!(%call, error = %e, "digits not echoed");
+        }
+    }
 }
 
 /// The serve logic as a mio handler, with the live counters line.
