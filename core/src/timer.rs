@@ -7,9 +7,79 @@
 //! the calls.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
-use std::hash::Hash;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::time::Instant;
+
+/// A fast multiplicative hasher for keys the core mints itself (ids, timer keys, local
+/// socket addresses). Not collision-resistant: never key it by data read off the wire.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IdHasher {
+    hash: u64,
+}
+
+impl IdHasher {
+    const SEED: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn write_isize(&mut self, i: isize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves its best-mixed bits on top; the table indexes by the low ones.
+        self.hash.rotate_left(26)
+    }
+}
+
+/// Builds [`IdHasher`]s.
+pub(crate) type BuildIdHasher = BuildHasherDefault<IdHasher>;
+
+/// A map keyed by the core's own ids.
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildIdHasher>;
+
+/// A set of the core's own ids.
+pub(crate) type IdSet<K> = HashSet<K, BuildIdHasher>;
 
 /// One heap entry; ordered so that the earliest deadline (then the oldest entry) is on top.
 #[derive(Debug)]
@@ -47,7 +117,7 @@ impl<K> Ord for Entry<K> {
 #[derive(Debug)]
 pub struct TimerQueue<K> {
     heap: BinaryHeap<Entry<K>>,
-    armed: HashMap<K, (Instant, u64)>,
+    armed: IdMap<K, (Instant, u64)>,
     next_id: u64,
 }
 
@@ -62,7 +132,7 @@ impl<K: Copy + Eq + Hash> TimerQueue<K> {
     pub fn new() -> Self {
         Self {
             heap: BinaryHeap::new(),
-            armed: HashMap::new(),
+            armed: IdMap::default(),
             next_id: 0,
         }
     }

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use super::call::{Call, CallState, CallTimer, DECISION_TIMEOUT};
-use super::dialog::Dialog;
+use super::dialog::{Dialog, concat};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
 use super::ids::CallId;
 use super::messages::ACCEPT_SDP;
@@ -177,7 +177,7 @@ impl Endpoint {
         .unwrap_or_else(|| from.uri().as_str().to_owned());
         Some(Dialog {
             call_id: req.call_id().ok()?.as_str().to_owned(),
-            local: format!("{};tag={tag}", to.as_str()),
+            local: concat(&[to.as_str(), ";tag=", &tag]),
             local_tag: tag,
             remote: from.as_str().to_owned(),
             local_seq: 0,

@@ -267,11 +267,16 @@ impl Endpoint {
             self.timers.cancel(TimerKey::Call(id, timer));
         }
         let key = (call.dialog.call_id.clone(), call.dialog.local_tag.clone());
-        if self.dialogs.get(&key) == Some(&id) {
-            self.dialogs.remove(&key);
+        // One lookup each: remove, and put back the rare entry another call owns.
+        if let Some((key, owner)) = self.dialogs.remove_entry(&key)
+            && owner != id
+        {
+            self.dialogs.insert(key, owner);
         }
-        if self.session_ids.get(&call.info.session_id) == Some(&id) {
-            self.session_ids.remove(&call.info.session_id);
+        if let Some((key, owner)) = self.session_ids.remove_entry(&call.info.session_id)
+            && owner != id
+        {
+            self.session_ids.insert(key, owner);
         }
         let stats = match call.media.as_mut() {
             Some(media) => {

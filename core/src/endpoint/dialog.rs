@@ -28,6 +28,36 @@ pub(crate) struct Dialog {
     pub(crate) peer: SocketAddr,
 }
 
+/// Joins `parts` into one exactly sized string (cheaper than `format!` on hot paths).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `n` in decimal without going through `fmt`.
+pub(crate) fn decimal(n: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits
+        .get(i..)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&d| char::from(d))
+        .collect()
+}
+
 /// Host and port of a URI when its host is an IP literal.
 pub(crate) fn uri_addr(uri: &str) -> Option<SocketAddr> {
     let uri = Uri::parse(uri).ok()?;
@@ -85,10 +115,13 @@ impl Dialog {
         let mut b = Request::builder(method.clone(), uri)
             .header(
                 HeaderName::VIA,
-                format!(
-                    "SIP/2.0/UDP {};branch={};rport",
-                    local.sent_by, local.branch
-                ),
+                concat(&[
+                    "SIP/2.0/UDP ",
+                    local.sent_by,
+                    ";branch=",
+                    local.branch,
+                    ";rport",
+                ]),
             )
             .header(HeaderName::MAX_FORWARDS, "70");
         for route in &self.route_set {
@@ -98,7 +131,10 @@ impl Dialog {
             .header(HeaderName::FROM, self.local.clone())
             .header(HeaderName::TO, self.remote.clone())
             .header(HeaderName::CALL_ID, self.call_id.clone())
-            .header(HeaderName::CSEQ, format!("{seq} {}", method.as_str()));
+            .header(
+                HeaderName::CSEQ,
+                concat(&[&decimal(seq), " ", method.as_str()]),
+            );
         if method != Method::Bye && method != Method::Ack {
             b = b.header(HeaderName::CONTACT, local.contact.to_owned());
         }

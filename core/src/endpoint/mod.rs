@@ -108,7 +108,7 @@ use crate::auth::{DigestServer, ServerConfig};
 use crate::config::{Config, ConfigError};
 use crate::ports::PortPool;
 use crate::rng::Rng;
-use crate::timer::TimerQueue;
+use crate::timer::{IdMap, IdSet, TimerQueue};
 
 use call::{Call, CallTimer};
 use transaction::{Timer, Transactions, TxId};
@@ -134,13 +134,13 @@ pub struct Endpoint {
     rng: Rng,
     timers: TimerQueue<TimerKey>,
     txs: Transactions,
-    calls: HashMap<CallId, Box<Call>>,
+    calls: IdMap<CallId, Box<Call>>,
     /// (Call-ID, our tag) → call.
     dialogs: HashMap<(String, String), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.
-    sockets: HashMap<SocketAddr, (CallId, bool)>,
+    sockets: IdMap<SocketAddr, (CallId, bool)>,
     /// Sockets whose bind is still unanswered though their call no longer wants them.
-    orphans: std::collections::HashSet<SocketAddr>,
+    orphans: IdSet<SocketAddr>,
     /// Live `X-Session-ID`s.
     session_ids: HashMap<String, CallId>,
     /// (Call-ID, From tag, CSeq) of initial INVITEs in progress (RFC 3261 §8.2.2.2).
@@ -176,10 +176,10 @@ impl Endpoint {
             rng,
             timers: TimerQueue::new(),
             txs: Transactions::default(),
-            calls: HashMap::new(),
+            calls: IdMap::default(),
             dialogs: HashMap::new(),
-            sockets: HashMap::new(),
-            orphans: std::collections::HashSet::new(),
+            sockets: IdMap::default(),
+            orphans: IdSet::default(),
             session_ids: HashMap::new(),
             merged: HashMap::new(),
             auth,

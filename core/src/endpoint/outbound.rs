@@ -3,7 +3,7 @@
 //! credentials on 401/407, and CANCELs or BYEs on hang-up.
 
 use super::call::{Call, CallState};
-use super::dialog::Dialog;
+use super::dialog::{Dialog, concat, decimal};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
 use super::ids::CallId;
 use super::messages::media_config;
@@ -34,7 +34,7 @@ impl Endpoint {
         let from = request
             .from
             .clone()
-            .unwrap_or_else(|| format!("sip:sipvoice@{}", self.sent_by));
+            .unwrap_or_else(|| concat(&["sip:sipvoice@", &self.sent_by]));
         if Uri::parse(&from).is_err() {
             return Err(CommandError::InvalidArgument("from is not a URI"));
         }
@@ -75,9 +75,9 @@ impl Endpoint {
         };
         let dialog = Dialog {
             call_id,
-            local: format!("<{from}>;tag={tag}"),
+            local: concat(&["<", &from, ">;tag=", &tag]),
             local_tag: tag,
-            remote: format!("<{}>", request.target),
+            remote: concat(&["<", &request.target, ">"]),
             local_seq: 0,
             remote_seq: None,
             remote_target: request.target.clone(),
@@ -116,13 +116,16 @@ impl Endpoint {
         let mut b = Request::builder(Method::Invite, uri)
             .header(
                 HeaderName::VIA,
-                format!("SIP/2.0/UDP {};branch={branch};rport", self.sent_by),
+                concat(&["SIP/2.0/UDP ", &self.sent_by, ";branch=", &branch, ";rport"]),
             )
             .header(HeaderName::MAX_FORWARDS, "70")
             .header(HeaderName::FROM, dialog.local.clone())
             .header(HeaderName::TO, dialog.remote.clone())
             .header(HeaderName::CALL_ID, dialog.call_id.clone())
-            .header(HeaderName::CSEQ, format!("{} INVITE", dialog.local_seq))
+            .header(
+                HeaderName::CSEQ,
+                concat(&[&decimal(dialog.local_seq), " INVITE"]),
+            )
             .header(HeaderName::CONTACT, self.contact.clone());
         if let Some(ua) = &self.config.user_agent {
             b = b.header(HeaderName::USER_AGENT, ua.clone());

@@ -162,7 +162,10 @@ impl Response {
         if parsed.tag().is_some() {
             return Ok(false);
         }
-        let value = format!("{};tag={}", to.as_str(), tag);
+        let mut value = String::with_capacity(to.len() + 5 + tag.len());
+        value.push_str(to.as_str());
+        value.push_str(";tag=");
+        value.push_str(tag);
         self.headers.replace(HeaderName::TO, value)?;
         Ok(true)
     }

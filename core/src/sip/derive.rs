@@ -76,23 +76,20 @@ impl Request {
         if same_host && !rport {
             return false;
         }
-        let ip = match source.ip() {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => v6.to_string(),
-        };
-        let mut value = String::with_capacity(via.as_str().len() + 40);
-        value.push_str(
-            via.as_str()
-                .get(..via.params_offset())
-                .unwrap_or(via.as_str()),
-        );
+        let prefix = via
+            .as_str()
+            .get(..via.params_offset())
+            .unwrap_or(via.as_str());
+        let mut value = String::with_capacity(via.as_str().len() + 48);
+        value.push_str(prefix);
         for (name, v) in via.params() {
             if name.eq_ignore_ascii_case("received") {
                 continue;
             }
             value.push(';');
             if name.eq_ignore_ascii_case("rport") && v.is_none() {
-                value.push_str(&format!("rport={}", source.port()));
+                value.push_str("rport=");
+                push_decimal(&mut value, u32::from(source.port()));
                 continue;
             }
             value.push_str(name);
@@ -102,22 +99,52 @@ impl Request {
             }
         }
         value.push_str(";received=");
-        value.push_str(&ip);
-        self.replace_top_via(SipStr::from(value))
+        match source.ip() {
+            IpAddr::V4(v4) => {
+                for (i, octet) in v4.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        value.push('.');
+                    }
+                    push_decimal(&mut value, u32::from(octet));
+                }
+            }
+            IpAddr::V6(v6) => value.push_str(&v6.to_string()),
+        }
+        self.replace_top_via(value)
     }
 
     /// Replaces the first Via value (the first element of the first Via line).
-    fn replace_top_via(&mut self, value: SipStr) -> bool {
-        let Some(line) = self.headers.get(&HeaderName::VIA).cloned() else {
+    fn replace_top_via(&mut self, mut value: String) -> bool {
+        let Some(line) = self.headers.get(&HeaderName::VIA) else {
             return false;
         };
-        let mut out = String::from(value.as_str());
-        for (s, e) in ListSplit::new(line.as_bytes()).skip(1) {
-            out.push_str(", ");
-            out.push_str(line.get(s..e).unwrap_or(""));
+        if !ListSplit::is_single(line.as_bytes()) {
+            let line = line.clone();
+            for (s, e) in ListSplit::new(line.as_bytes()).skip(1) {
+                value.push_str(", ");
+                value.push_str(line.get(s..e).unwrap_or(""));
+            }
         }
         self.headers
-            .replace_first(&HeaderName::VIA, SipStr::from(out))
+            .replace_first(&HeaderName::VIA, SipStr::from(value))
+    }
+}
+
+/// Appends `n` in decimal without going through `fmt`.
+pub(super) fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(d));
     }
 }
 

@@ -48,20 +48,20 @@ fn estimate(headers: &Headers, body: &[u8]) -> usize {
 impl Request {
     /// Appends the canonical form to `buf` (a reusable buffer).
     pub fn write_to(&self, buf: &mut BytesMut) {
-        buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_str().len());
+        buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_sip_str().len());
         self.write_any(buf);
     }
 
     /// Appends the canonical form to a reusable `Vec`.
     pub fn write_to_vec(&self, buf: &mut Vec<u8>) {
-        buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_str().len());
+        buf.reserve(estimate(&self.headers, &self.body) + self.uri.as_sip_str().len());
         self.write_any(buf);
     }
 
     fn write_any<B: BufMut>(&self, buf: &mut B) {
         buf.put_slice(self.method.as_str().as_bytes());
         buf.put_u8(b' ');
-        buf.put_slice(self.uri.as_str().as_bytes());
+        buf.put_slice(self.uri.as_sip_str().as_bytes());
         buf.put_slice(b" SIP/2.0\r\n");
         write_headers(&self.headers, &self.body, buf);
     }

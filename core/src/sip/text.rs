@@ -36,7 +36,20 @@ impl SipStr {
         std::str::from_utf8(&self.0).unwrap_or("")
     }
 
+    /// Length in bytes (no UTF-8 re-check, unlike going through `str`).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the string is empty (no UTF-8 re-check, unlike going through `str`).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The raw bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }

@@ -283,7 +283,14 @@ impl Via {
     /// `host[:port]` as written.
     pub fn sent_by(&self) -> String {
         match self.port {
-            Some(p) => format!("{}:{}", self.host(), p),
+            Some(p) => {
+                let host = self.host();
+                let mut out = String::with_capacity(host.len() + 6);
+                out.push_str(host);
+                out.push(':');
+                super::derive::push_decimal(&mut out, u32::from(p));
+                out
+            }
             None => self.host().to_owned(),
         }
     }

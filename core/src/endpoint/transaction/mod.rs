@@ -8,6 +8,8 @@ mod server;
 
 use std::collections::HashMap;
 
+use crate::timer::IdMap;
+
 pub(crate) use client::{ClientEvent, ClientTx, Purpose};
 pub(crate) use key::{ClientKey, KeyMethod, ServerKey};
 pub(crate) use server::{ServerState, ServerTx};
@@ -48,9 +50,9 @@ pub(crate) enum Timer {
 /// Every live transaction, by id and by RFC 3261 matching key.
 #[derive(Debug, Default)]
 pub(crate) struct Transactions {
-    pub(crate) server: HashMap<TxId, ServerTx>,
+    pub(crate) server: IdMap<TxId, ServerTx>,
     pub(crate) server_index: HashMap<ServerKey, TxId>,
-    pub(crate) client: HashMap<TxId, ClientTx>,
+    pub(crate) client: IdMap<TxId, ClientTx>,
     pub(crate) client_index: HashMap<ClientKey, TxId>,
     next: u64,
 }
