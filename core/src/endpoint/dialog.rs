@@ -39,23 +39,9 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 
 /// `n` in decimal without going through `fmt`.
 pub(crate) fn decimal(n: u32) -> String {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits
-        .get(i..)
-        .unwrap_or(&[])
-        .iter()
-        .map(|&d| char::from(d))
-        .collect()
+    let mut out = String::with_capacity(10);
+    crate::sip::push_decimal(&mut out, n);
+    out
 }
 
 /// Host and port of a URI when its host is an IP literal.

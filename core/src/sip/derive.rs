@@ -131,7 +131,7 @@ impl Request {
 }
 
 /// Appends `n` in decimal without going through `fmt`.
-pub(super) fn push_decimal(out: &mut String, n: u32) {
+pub(crate) fn push_decimal(out: &mut String, n: u32) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     let mut n = n;

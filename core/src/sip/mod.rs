@@ -63,6 +63,7 @@
 
 mod build;
 mod derive;
+pub(crate) use derive::push_decimal;
 mod error;
 mod extras;
 mod fields;
