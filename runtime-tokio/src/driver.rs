@@ -262,8 +262,7 @@ impl Driver {
     fn event(&mut self, event: Event) {
         if let Some(hook) = self.hook.as_mut() {
             let mut control = Control {
-                endpoint: &mut self.endpoint,
-                now: self.now,
+                commands: self.endpoint.at(self.now),
                 stop: &mut self.stop_requested,
             };
             hook(&mut control, &event);

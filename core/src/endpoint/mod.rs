@@ -76,6 +76,7 @@
 mod admission;
 mod call;
 mod command;
+mod commands;
 mod counts;
 mod dialog;
 mod digest;
@@ -92,6 +93,7 @@ mod reinvite;
 mod transaction;
 
 pub use command::{CommandError, DialRequest};
+pub use commands::Commands;
 pub use counts::{Counts, Drops};
 pub use event::{AudioFrame, CallDirection, CallInfo, DtmfSource, EndReason, Event};
 pub use event_line::EventLines;

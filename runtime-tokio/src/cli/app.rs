@@ -4,12 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use sipvoice_core::endpoint::{CallId, Event};
+use sipvoice_core::endpoint::{CallId, Commands, Event};
 
 use super::events::EventSink;
 use super::recorder::Recordings;
 use super::wav::Pcm;
-use crate::control::Control;
 
 /// The commands the serve logic needs from a driver.
 pub trait Actions {
@@ -19,15 +18,15 @@ pub trait Actions {
     fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration);
 }
 
-impl Actions for Control<'_> {
+impl Actions for Commands<'_> {
     fn send_audio(&mut self, call: CallId, pcm: &[i16]) {
-        if let Err(e) = Control::send_audio(self, call, pcm) {
+        if let Err(e) = Commands::send_audio(self, call, pcm) {
             tracing::trace!(%call, error = %e, "audio not queued");
         }
     }
 
     fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration) {
-        if let Err(e) = Control::send_dtmf(self, call, digits, duration) {
+        if let Err(e) = Commands::send_dtmf(self, call, digits, duration) {
             tracing::debug!(%call, error = %e, "digits not echoed");
         }
     }

@@ -47,7 +47,7 @@ pub async fn serve(args: &ServeArgs) -> Result<(), String> {
         .accept_queue(false)
         .on_event(move |control, event| {
             if let Ok(mut app) = hook_app.lock() {
-                app.on_event(event, control);
+                app.on_event(event, &mut **control);
             }
         })
         .start()

@@ -3,27 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use sipvoice_core::endpoint::{CallId, Event};
+use sipvoice_core::endpoint::Event;
 use sipvoice_mio::{Control, Driver, Handler};
 
-use super::app::{Actions, ServeApp};
+use super::app::ServeApp;
 use super::args::ServeArgs;
 use super::live::LiveLine;
 use super::serve::build_app;
-
-impl Actions for Control<'_> {
-    fn send_audio(&mut self, call: CallId, pcm: &[i16]) {
-        if let Err(e) = Control::send_audio(self, call, pcm) {
-            tracing::trace!(%call, error = %e, "audio not queued");
-        }
-    }
-
-    fn send_dtmf(&mut self, call: CallId, digits: &str, duration: Duration) {
-        if let Err(e) = Control::send_dtmf(self, call, digits, duration) {
-            tracing::debug!(%call, error = %e, "digits not echoed");
-        }
-    }
-}
 
 /// The serve logic as a mio handler, with the live counters line.
 struct MioServe {
@@ -38,7 +24,7 @@ impl Handler for MioServe {
         if matches!(event, Event::Audio { .. }) {
             self.frames += 1;
         }
-        self.app.on_event(&event, ctl);
+        self.app.on_event(&event, &mut **ctl);
     }
 
     fn on_tick(&mut self, _ctl: &mut Control<'_>) {
