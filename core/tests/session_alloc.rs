@@ -4,41 +4,16 @@
 // forwards to the system allocator.
 #![allow(unsafe_code)]
 
+mod counting_alloc;
 mod session_common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use bytes::{Bytes, BytesMut};
+use counting_alloc::allocations;
 use session_common::*;
 use sipvoice_core::Rng;
 use sipvoice_core::media::RtpHeader;
 use sipvoice_core::sdp::AudioCodec;
 use sipvoice_core::session::{MediaEvent, MediaOutput, MediaSession, SessionConfig};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to `System`, which upholds the contract.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same layout, as required by the caller.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.load(Ordering::SeqCst)
-}
 
 #[test]
 fn steady_state_allocations_per_frame() {

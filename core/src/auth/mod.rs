@@ -14,8 +14,8 @@
 //! use sipvoice_core::auth::{Action, DigestClient, DigestServer, Secret, ServerConfig, Verdict};
 //!
 //! let mut rng = ChaCha8Rng::seed_from_u64(1);
-//! # #[allow(clippy::disallowed_methods)]
-//! let now = Instant::now(); // the driver's clock, passed in
+//! # fn epoch() -> Instant { Instant::now() }
+//! let now = epoch(); // the driver's clock, passed in
 //! let mut server = DigestServer::new(ServerConfig::new("voice.test"), &mut rng);
 //!
 //! // No credentials: answer 401 with one WWW-Authenticate per challenge (MD5, then SHA-256).

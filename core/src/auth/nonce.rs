@@ -190,10 +190,9 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
     use rand_core::SeedableRng;
 
-    /// An arbitrary origin for virtual time; only differences from it matter.
-    #[allow(clippy::disallowed_methods)]
+    /// The test timeline's origin; only differences from it matter.
     fn origin() -> Instant {
-        Instant::now()
+        crate::test_epoch()
     }
 
     fn store(max: usize) -> (NonceStore, ChaCha8Rng) {

@@ -11,7 +11,7 @@
 //! use sipvoice_core::session::{MediaOutput, MediaSession, SessionConfig};
 //! # use sipvoice_core::{Rng, sdp::{AudioCodec, Direction, NegotiatedMedia}};
 //! # #[allow(clippy::disallowed_methods)]
-//! # fn start() -> Instant { Instant::now() }
+//! # fn epoch() -> Instant { Instant::now() }
 //! # let remote: SocketAddr = "192.0.2.7:40000".parse().unwrap();
 //! # let media = NegotiatedMedia {
 //! #     media_index: 0, codec: AudioCodec::Pcmu, payload_type: 0, encoding_name: "PCMU",
@@ -19,7 +19,7 @@
 //! #     direction: Direction::SendRecv, remote_rtp: remote,
 //! #     remote_rtcp: "192.0.2.7:40001".parse().unwrap(), rtcp_mux: false, on_hold: false,
 //! # };
-//! let now = start();
+//! let now = epoch();
 //! let local: SocketAddr = "192.0.2.1:10000".parse().unwrap();
 //! let mut rng = Rng::from_seed(1);
 //! let mut session = MediaSession::new(&media, local, &SessionConfig::default(), &mut rng, now);

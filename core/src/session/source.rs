@@ -125,9 +125,8 @@ impl SourceFilter {
 mod tests {
     use super::*;
 
-    #[allow(clippy::disallowed_methods)]
     fn t0() -> Instant {
-        Instant::now()
+        crate::test_epoch()
     }
 
     fn addr(s: &str) -> SocketAddr {

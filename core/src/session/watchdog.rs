@@ -76,9 +76,8 @@ impl Watchdog {
 mod tests {
     use super::*;
 
-    #[allow(clippy::disallowed_methods)]
     fn t0() -> Instant {
-        Instant::now()
+        crate::test_epoch()
     }
 
     const S: Duration = Duration::from_secs(1);

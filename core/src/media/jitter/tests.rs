@@ -14,10 +14,9 @@ fn packet(seq: u16, timestamp: u32) -> AudioPacket {
     }
 }
 
-/// Any instant serves as the origin of a test timeline; only differences matter.
-#[allow(clippy::disallowed_methods)]
+/// The test timeline's origin; only differences from it matter.
 fn origin() -> Instant {
-    Instant::now()
+    crate::test_epoch()
 }
 
 fn buffer(config: JitterConfig) -> JitterBuffer {

@@ -277,10 +277,9 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// Any instant serves as the origin of a test timeline; only differences matter.
-    #[allow(clippy::disallowed_methods)]
+    /// The test timeline's origin; only differences from it matter.
     fn origin() -> Instant {
-        Instant::now()
+        crate::test_epoch()
     }
 
     /// Feeds `seqs` paced 20 ms apart on an 8 kHz clock, timestamps following the sequence.
