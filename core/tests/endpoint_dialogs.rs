@@ -7,7 +7,7 @@ mod endpoint_support;
 use std::time::Duration;
 
 use endpoint_support::{
-    Net, addr, config, count, ended, header, in_dialog, invite, status_of, to_tag,
+    Net, addr, config, count, ended, establish_from, header, in_dialog, invite, status_of, to_tag,
 };
 use sipvoice_core::endpoint::{DialRequest, EndReason, Event};
 
@@ -81,21 +81,7 @@ fn record_route_is_copied_into_18x_and_2xx_and_our_bye_follows_it() {
 
 /// Establishes a call from the peer; returns our To tag.
 fn establish(net: &mut Net, call_id: &str) -> String {
-    let peer = addr(PEER);
-    net.inject(0, peer, &invite(peer, "z9hG4bKe0", call_id, ""));
-    let ok = net
-        .outside
-        .iter()
-        .rev()
-        .find(|t| status_of(&t.data) == Some(200))
-        .expect("200");
-    let tag = to_tag(&ok.data).expect("tag");
-    net.inject(
-        0,
-        peer,
-        &in_dialog("ACK", peer, "z9hG4bKe1", call_id, &tag, 1, ""),
-    );
-    tag
+    establish_from(net, addr(PEER), call_id)
 }
 
 fn with_sdp(text: String, direction: &str, version: u32) -> String {

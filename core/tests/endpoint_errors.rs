@@ -4,7 +4,9 @@
 
 mod endpoint_support;
 
-use endpoint_support::{Net, addr, config, header, in_dialog, invite, status_of, to_tag};
+use endpoint_support::{
+    Net, addr, config, establish_from, header, in_dialog, invite, status_of, to_tag,
+};
 use sipvoice_core::endpoint::{DtmfSource, Event};
 
 const PEER: &str = "127.0.0.1:7000";
@@ -202,21 +204,7 @@ fn a_bye_for_an_unknown_dialog_gets_481() {
 
 /// Establishes a call from the peer; returns our To tag.
 fn establish(net: &mut Net, call_id: &str) -> String {
-    let peer = addr(PEER);
-    net.inject(0, peer, &invite(peer, "z9hG4bKe0", call_id, ""));
-    let ok = net
-        .outside
-        .iter()
-        .rev()
-        .find(|t| status_of(&t.data) == Some(200))
-        .expect("200");
-    let tag = to_tag(&ok.data).expect("tag");
-    net.inject(
-        0,
-        peer,
-        &in_dialog("ACK", peer, "z9hG4bKe1", call_id, &tag, 1, ""),
-    );
-    tag
+    establish_from(net, addr(PEER), call_id)
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod endpoint_support;
 use std::time::Duration;
 
 use endpoint_support::{
-    Net, addr, config, count, ended, header, in_dialog, invite, status_of, to_tag,
+    Net, addr, config, count, ended, establish_from, header, in_dialog, invite, to_tag,
 };
 use sipvoice_core::AnswerPolicy;
 use sipvoice_core::endpoint::{DialRequest, EndReason, Event};
@@ -204,23 +204,9 @@ fn an_unanswered_invite_is_retransmitted_on_timer_a_and_times_out_on_timer_b() {
     net.finish();
 }
 
-/// Establishes a call from the hand-written peer; returns our To tag.
+/// Establishes a call from the peer; returns our To tag.
 fn establish(net: &mut Net, call_id: &str) -> String {
-    let peer = addr(PEER);
-    net.inject(0, peer, &invite(peer, "z9hG4bKe0", call_id, ""));
-    let ok = net
-        .outside
-        .iter()
-        .rev()
-        .find(|t| status_of(&t.data) == Some(200))
-        .expect("200");
-    let tag = to_tag(&ok.data).expect("tag");
-    net.inject(
-        0,
-        peer,
-        &in_dialog("ACK", peer, "z9hG4bKe1", call_id, &tag, 1, ""),
-    );
-    tag
+    establish_from(net, addr(PEER), call_id)
 }
 
 #[test]

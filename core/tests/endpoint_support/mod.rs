@@ -357,3 +357,22 @@ pub fn in_dialog(
         "{method} sip:sipvoice@127.0.0.1:5060 SIP/2.0\nVia: SIP/2.0/UDP {peer};branch={branch};rport\nMax-Forwards: 70\nFrom: \"Alice\" <sip:alice@{peer}>;tag=a1\nTo: <sip:bot@127.0.0.1:5060>;tag={tag}\nCall-ID: {call_id}\nCSeq: {seq} {method}\n{extra}Content-Length: 0\n\n"
     )
 }
+
+/// Establishes a call that `peer` places to node 0 (INVITE, then ACK of our 200); returns
+/// our To tag.
+pub fn establish_from(net: &mut Net, peer: SocketAddr, call_id: &str) -> String {
+    net.inject(0, peer, &invite(peer, "z9hG4bKe0", call_id, ""));
+    let ok = net
+        .outside
+        .iter()
+        .rev()
+        .find(|t| status_of(&t.data) == Some(200))
+        .expect("200");
+    let tag = to_tag(&ok.data).expect("tag");
+    net.inject(
+        0,
+        peer,
+        &in_dialog("ACK", peer, "z9hG4bKe1", call_id, &tag, 1, ""),
+    );
+    tag
+}
