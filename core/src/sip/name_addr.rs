@@ -176,12 +176,18 @@ impl Contact {
 impl Headers {
     /// The From header (the first line; `validate` refuses duplicates).
     pub fn from(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From")
+        self.views()
+            .from
+            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From"))
+            .clone()
     }
 
     /// The To header (the first line; `validate` refuses duplicates).
     pub fn to(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To")
+        self.views()
+            .to
+            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To"))
+            .clone()
     }
 
     /// Every Contact value in order.

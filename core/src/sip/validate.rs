@@ -1,21 +1,20 @@
 //! Required-header validation (RFC 3261 §8.1.1, §8.2, §16.3): what makes a parsed
 //! request answerable only with 400, or a parsed response discardable.
 
-use super::error::{HeaderError, ParseError, Problem};
+use super::error::{ParseError, Problem};
 use super::headers::Headers;
 use super::message::{Request, Response};
 use super::name::HeaderName;
 use super::name_addr::NameAddr;
+use super::via::Via;
 
 /// Checks the headers every request and response must carry, and the grammar of the
 /// headers a transaction or dialog reads.
 fn check_common(h: &Headers) -> Result<(), Problem> {
-    let mut vias = h.vias().peekable();
-    if vias.peek().is_none() {
-        return Err(HeaderError::Missing("Via").into());
-    }
-    for v in vias {
-        v?;
+    // The top Via is parsed once and kept for the transaction layer.
+    h.via()?;
+    for v in h.elements(&HeaderName::VIA).skip(1) {
+        Via::parse(v)?;
     }
     for (name, label) in [
         (HeaderName::FROM, "From"),

@@ -311,10 +311,15 @@ impl fmt::Display for Via {
 impl Headers {
     /// The topmost Via value.
     pub fn via(&self) -> Result<Via, HeaderError> {
-        let first = self
-            .first_element(&HeaderName::VIA)
-            .ok_or(HeaderError::Missing("Via"))?;
-        Via::parse(first)
+        self.views()
+            .via
+            .get_or_init(|| {
+                let first = self
+                    .first_element(&HeaderName::VIA)
+                    .ok_or(HeaderError::Missing("Via"))?;
+                Via::parse(first)
+            })
+            .clone()
     }
 
     /// Every Via value, top first (lines and comma lists flattened).
