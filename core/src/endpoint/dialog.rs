@@ -3,27 +3,27 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::sip::{HeaderName, Method, Request, Uri};
+use crate::sip::{HeaderName, Method, Request, SipStr, Uri};
 
 /// One dialog, early or confirmed, as seen from our side.
 #[derive(Debug, Clone)]
 pub(crate) struct Dialog {
     /// The SIP Call-ID.
-    pub(crate) call_id: String,
+    pub(crate) call_id: SipStr,
     /// Our tag (To tag of an inbound call, From tag of an outbound one).
-    pub(crate) local_tag: String,
+    pub(crate) local_tag: SipStr,
     /// Our From (in requests we send) header value, tag included.
-    pub(crate) local: String,
+    pub(crate) local: SipStr,
     /// The peer's header value, tag included once known.
-    pub(crate) remote: String,
+    pub(crate) remote: SipStr,
     /// Our CSeq counter.
     pub(crate) local_seq: u32,
     /// The highest CSeq the peer used.
     pub(crate) remote_seq: Option<u32>,
     /// Where requests go: the peer's Contact URI.
-    pub(crate) remote_target: String,
+    pub(crate) remote_target: SipStr,
     /// Route values (in the order our requests carry them).
-    pub(crate) route_set: Vec<String>,
+    pub(crate) route_set: Vec<SipStr>,
     /// The address the peer's signalling came from (used when no URI names an IP).
     pub(crate) peer: SocketAddr,
 }
@@ -79,7 +79,7 @@ impl Dialog {
             .route_set
             .first()
             .map(|r| inner_uri(r))
-            .unwrap_or(self.remote_target.as_str());
+            .unwrap_or(&self.remote_target);
         uri_addr(first).unwrap_or(self.peer)
     }
 
@@ -97,7 +97,7 @@ impl Dialog {
                 self.local_seq
             }
         };
-        let uri = Uri::parse(&self.remote_target).ok()?;
+        let uri = Uri::from_sip_str(self.remote_target.clone()).ok()?;
         let mut b = Request::builder(method.clone(), uri)
             .header(
                 HeaderName::VIA,

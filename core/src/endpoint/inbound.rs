@@ -117,7 +117,7 @@ impl Endpoint {
             self.server_respond(tx, &resp);
             return;
         }
-        let to_tag = req.to().ok().and_then(|to| to.tag().map(str::to_owned));
+        let to_tag = req.to().ok().and_then(|to| to.tag_shared());
         let max_forwards = req.headers().max_forwards().ok().flatten();
         if to_tag.is_none() && max_forwards == Some(0) && method != Method::Options {
             self.answer(tx, &req, 483, "Too Many Hops");
@@ -159,12 +159,8 @@ impl Endpoint {
                 return;
             }
         }
-        let call_id = req
-            .call_id()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
-        let tag = req.to().ok().and_then(|to| to.tag().map(str::to_owned));
-        let Some(tag) = tag else {
+        let call_id = req.call_id().unwrap_or_default();
+        let Some(tag) = req.to().ok().and_then(|to| to.tag_shared()) else {
             return;
         };
         if let Some(&call) = self.dialogs.get(&(call_id, tag)) {

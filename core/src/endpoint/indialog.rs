@@ -12,11 +12,11 @@ use super::{Endpoint, TimerKey};
 use crate::sdp::{
     Direction, SessionDescription, answer_reoffer, apply_answer, apply_reanswer, build_reoffer,
 };
-use crate::sip::{HeaderName, Method, Request};
+use crate::sip::{HeaderName, Method, Request, SipStr};
 
 impl Endpoint {
     /// A request with a To tag: find its dialog, check CSeq order, handle it.
-    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Request, tag: &str) {
+    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Request, tag: &SipStr) {
         let Some(id) = self.find_dialog(&req, tag) else {
             return self.answer(tx, &req, 481, "Call/Transaction Does Not Exist");
         };

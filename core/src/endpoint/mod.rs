@@ -110,6 +110,7 @@ use crate::auth::{DigestServer, ServerConfig};
 use crate::config::{Config, ConfigError};
 use crate::ports::PortPool;
 use crate::rng::Rng;
+use crate::sip::SipStr;
 use crate::timer::{IdMap, IdSet, TimerQueue};
 
 use call::{Call, CallTimer};
@@ -138,7 +139,7 @@ pub struct Endpoint {
     txs: Transactions,
     calls: IdMap<CallId, Box<Call>>,
     /// (Call-ID, our tag) → call.
-    dialogs: HashMap<(String, String), CallId>,
+    dialogs: HashMap<(SipStr, SipStr), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.
     sockets: IdMap<SocketAddr, (CallId, bool)>,
     /// Sockets whose bind is still unanswered though their call no longer wants them.
@@ -146,7 +147,7 @@ pub struct Endpoint {
     /// Live `X-Session-ID`s.
     session_ids: HashMap<String, CallId>,
     /// (Call-ID, From tag, CSeq) of initial INVITEs in progress (RFC 3261 §8.2.2.2).
-    merged: HashMap<(String, String, u32), TxId>,
+    merged: HashMap<(SipStr, SipStr, u32), TxId>,
     ports: PortPool,
     auth: Option<DigestServer>,
     next_call: u64,

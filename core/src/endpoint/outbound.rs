@@ -11,7 +11,7 @@ use super::transaction::{ClientEvent, Purpose, TxId};
 use super::{CommandError, DialRequest, Endpoint};
 use crate::auth::{Challenge, DigestClient};
 use crate::sdp::{SessionDescription, apply_answer, build_offer};
-use crate::sip::{HeaderName, Method, Request, Response, Uri};
+use crate::sip::{HeaderName, Method, Request, Response, SipStr, Uri};
 
 /// How many times one call answers a digest challenge.
 const AUTH_ATTEMPTS: u8 = 2;
@@ -74,13 +74,13 @@ impl Endpoint {
             dtmf_payload_type: None,
         };
         let dialog = Dialog {
-            call_id,
-            local: concat(&["<", &from, ">;tag=", &tag]),
-            local_tag: tag,
-            remote: concat(&["<", &request.target, ">"]),
+            call_id: call_id.into(),
+            local: concat(&["<", &from, ">;tag=", &tag]).into(),
+            local_tag: tag.into(),
+            remote: concat(&["<", &request.target, ">"]).into(),
             local_seq: 0,
             remote_seq: None,
-            remote_target: request.target.clone(),
+            remote_target: request.target.as_str().into(),
             route_set: Vec::new(),
             peer: request.remote,
         };
@@ -293,18 +293,15 @@ impl Endpoint {
         }
         let dialog = &mut call.dialog;
         if let Ok(to) = resp.to() {
-            dialog.remote = to.as_str().to_owned();
+            dialog.remote = to.as_sip_str().clone();
         }
         if let Some(Ok(contact)) = resp.contact() {
             if let Some(address) = contact.address() {
-                dialog.remote_target = address.uri().as_str().to_owned();
+                dialog.remote_target = address.uri().as_sip_str().clone();
             }
         }
-        let mut routes: Vec<String> = resp
-            .headers()
-            .values(&HeaderName::RECORD_ROUTE)
-            .map(|v| v.as_str().trim().to_owned())
-            .collect();
+        // List elements come trimmed.
+        let mut routes: Vec<SipStr> = resp.headers().values(&HeaderName::RECORD_ROUTE).collect();
         routes.reverse();
         dialog.route_set = routes;
         let seq = call

@@ -81,6 +81,11 @@ impl NameAddr {
         &self.raw
     }
 
+    /// The value as received, as a shared string.
+    pub fn as_sip_str(&self) -> &SipStr {
+        &self.raw
+    }
+
     /// The display name as written (quotes and escapes kept), if any.
     pub fn display_name_raw(&self) -> Option<&str> {
         self.display.map(|d| d.of(&self.raw))

@@ -75,8 +75,8 @@ impl Endpoint {
         call: Option<CallId>,
         purpose: Purpose,
     ) -> Option<TxId> {
-        let branch = request.via().ok()?.branch()?.to_owned();
-        let key = ClientKey::new(&branch, request.method());
+        let branch = request.via().ok()?.branch_shared()?;
+        let key = ClientKey::new(branch, request.method());
         let invite = request.method() == &Method::Invite;
         let data = request.to_bytes();
         let id = self.txs.next_id();

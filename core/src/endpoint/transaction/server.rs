@@ -43,7 +43,7 @@ pub(crate) struct ServerTx {
     /// The request (kept for INVITEs: CANCEL answers it with 487).
     pub(crate) request: Option<Box<Request>>,
     /// Merged-request detection key (Call-ID, From tag, CSeq) of an initial INVITE.
-    pub(crate) merge: Option<(String, String, u32)>,
+    pub(crate) merge: Option<(crate::sip::SipStr, crate::sip::SipStr, u32)>,
 }
 
 impl Endpoint {
