@@ -52,7 +52,9 @@ impl Endpoint {
                 .is_some_and(|t| t.is("application", "sdp"))
         {
             let mut resp = self.tagged_response(&req, 415, "Unsupported Media Type");
-            let _ = resp.headers_mut().push(HeaderName::ACCEPT, ACCEPT_SDP);
+            let _ = resp
+                .headers_mut()
+                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
             self.server_respond(tx, &resp);
             return;
         }

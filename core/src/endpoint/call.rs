@@ -14,7 +14,7 @@ use super::{Endpoint, Output, SocketRequest, TimerKey};
 use crate::auth::DigestClient;
 use crate::sdp::{NegotiatedMedia, SessionDescription};
 use crate::session::MediaSession;
-use crate::sip::{HeaderName, Method, Request};
+use crate::sip::{HeaderName, Method, Request, SipStr};
 
 /// Where a call is on its way to established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl Endpoint {
             sent_by: &self.sent_by,
             branch: &branch,
             contact: &self.contact,
-            user_agent: self.config.user_agent.as_deref(),
+            user_agent: self.user_agent.as_ref(),
         };
         let dialog = &mut self.calls.get_mut(&call)?.dialog;
         let req = dialog.request(method, seq, &local)?;
@@ -240,7 +240,9 @@ impl Endpoint {
         let Some((mut bye, dest)) = self.dialog_request(id, Method::Bye, None) else {
             return;
         };
-        let _ = bye.headers_mut().push(HeaderName::REASON, "Q.850;cause=16");
+        let _ = bye
+            .headers_mut()
+            .push(HeaderName::REASON, SipStr::from_static("Q.850;cause=16"));
         self.client_send(bye, dest, None, Purpose::Bye);
     }
 

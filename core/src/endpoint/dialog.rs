@@ -66,9 +66,9 @@ pub(crate) struct Local<'a> {
     /// A fresh branch (magic cookie included).
     pub(crate) branch: &'a str,
     /// Our Contact value.
-    pub(crate) contact: &'a str,
+    pub(crate) contact: &'a SipStr,
     /// User-Agent value, if any.
-    pub(crate) user_agent: Option<&'a str>,
+    pub(crate) user_agent: Option<&'a SipStr>,
 }
 
 impl Dialog {
@@ -109,7 +109,7 @@ impl Dialog {
                     ";rport",
                 ]),
             )
-            .header(HeaderName::MAX_FORWARDS, "70");
+            .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"));
         for route in &self.route_set {
             b = b.header(HeaderName::ROUTE, route.clone());
         }
@@ -122,10 +122,10 @@ impl Dialog {
                 concat(&[&decimal(seq), " ", method.as_str()]),
             );
         if method != Method::Bye && method != Method::Ack {
-            b = b.header(HeaderName::CONTACT, local.contact.to_owned());
+            b = b.header(HeaderName::CONTACT, local.contact.clone());
         }
         if let Some(ua) = local.user_agent {
-            b = b.header(HeaderName::USER_AGENT, ua.to_owned());
+            b = b.header(HeaderName::USER_AGENT, ua.clone());
         }
         b.build().ok()
     }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use super::Endpoint;
 use super::messages::{ACCEPT_SDP, via_destination};
 use super::transaction::{KeyMethod, ServerKey, ServerState, TxId};
-use crate::sip::{self, HeaderName, Message, Method, ParseError, Request, Scheme};
+use crate::sip::{self, HeaderName, Message, Method, ParseError, Request, Scheme, SipStr};
 
 /// Extensions we implement (none: every `Require` tag is unsupported).
 const SUPPORTED: &[&str] = &[];
@@ -37,7 +37,7 @@ impl Endpoint {
             .is_some_and(|s| s.method.as_ref() == Some(&Method::Ack));
         match e.response() {
             Some(mut resp) if !is_ack => {
-                if let Some(server) = &self.config.user_agent {
+                if let Some(server) = &self.user_agent {
                     let _ = resp.headers_mut().push(HeaderName::SERVER, server.clone());
                 }
                 let dest = e
@@ -145,7 +145,7 @@ impl Endpoint {
         let mut resp = self.tagged_response(req, 200, "OK");
         let headers = resp.headers_mut();
         let _ = headers.push(HeaderName::ALLOW, super::messages::ALLOW);
-        let _ = headers.push(HeaderName::ACCEPT, ACCEPT_SDP);
+        let _ = headers.push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
         let _ = headers.push(HeaderName::SUPPORTED, SUPPORTED.join(", "));
         let contact = self.contact.clone();
         let _ = resp.headers_mut().push(HeaderName::CONTACT, contact);

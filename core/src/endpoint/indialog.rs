@@ -135,7 +135,9 @@ impl Endpoint {
             if let Some(call) = self.calls.get(&id) {
                 let _ = resp.set_to_tag(&call.dialog.local_tag);
             }
-            let _ = resp.headers_mut().push(HeaderName::ACCEPT, ACCEPT_SDP);
+            let _ = resp
+                .headers_mut()
+                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
             self.server_respond(tx, &resp);
             return Err(());
         }

@@ -154,7 +154,9 @@ pub struct Endpoint {
     shutting_down: bool,
     /// Our Via sent-by and Contact.
     sent_by: String,
-    contact: String,
+    contact: SipStr,
+    /// The configured User-Agent, for User-Agent and Server headers.
+    user_agent: Option<SipStr>,
 }
 
 impl Endpoint {
@@ -171,7 +173,8 @@ impl Endpoint {
         Ok(Self {
             ports: PortPool::new(config.rtp_port_start, config.rtp_port_end),
             sent_by: advertised.to_string(),
-            contact: format!("<sip:sipvoice@{advertised}>"),
+            contact: SipStr::from(format!("<sip:sipvoice@{advertised}>")),
+            user_agent: config.user_agent.as_deref().map(SipStr::from),
             config,
             now,
             outputs: VecDeque::new(),

@@ -118,7 +118,7 @@ impl Endpoint {
                 HeaderName::VIA,
                 concat(&["SIP/2.0/UDP ", &self.sent_by, ";branch=", &branch, ";rport"]),
             )
-            .header(HeaderName::MAX_FORWARDS, "70")
+            .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"))
             .header(HeaderName::FROM, dialog.local.clone())
             .header(HeaderName::TO, dialog.remote.clone())
             .header(HeaderName::CALL_ID, dialog.call_id.clone())
@@ -127,7 +127,7 @@ impl Endpoint {
                 concat(&[&decimal(dialog.local_seq), " INVITE"]),
             )
             .header(HeaderName::CONTACT, self.contact.clone());
-        if let Some(ua) = &self.config.user_agent {
+        if let Some(ua) = &self.user_agent {
             b = b.header(HeaderName::USER_AGENT, ua.clone());
         }
         if let Some((name, value)) = auth {
@@ -137,7 +137,10 @@ impl Endpoint {
             b = b.header_named(name, value.clone());
         }
         let b = b
-            .header(HeaderName::ALLOW, super::messages::ALLOW)
+            .header(
+                HeaderName::ALLOW,
+                SipStr::from_static(super::messages::ALLOW),
+            )
             .body("application/sdp", offer.to_bytes());
         let Ok(invite) = b.build() else {
             return self.end_call(id, EndReason::Rejected { status: 400 });

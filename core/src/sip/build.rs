@@ -79,8 +79,11 @@ impl RequestBuilder {
 }
 
 /// A reason phrase with any CR/LF replaced by spaces (a reason is one line).
-fn one_line(reason: &str) -> SipStr {
-    if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
+fn one_line(reason: &str, status: StatusCode) -> SipStr {
+    let canonical = status.canonical_reason();
+    if reason == canonical {
+        SipStr::from_static(canonical)
+    } else if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
         SipStr::from(reason.replace(['\r', '\n'], " "))
     } else {
         SipStr::from(reason)
@@ -110,7 +113,7 @@ impl Response {
         copy_dialog_headers(&req.headers, &mut headers);
         Response {
             status,
-            reason: one_line(reason),
+            reason: one_line(reason, status),
             headers,
             body: Bytes::new(),
         }
