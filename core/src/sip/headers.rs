@@ -142,7 +142,17 @@ impl Headers {
     pub fn values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = SipStr> + 'a {
         let split = name.is_list();
         self.get_all(name).flat_map(move |v| {
-            let parts: SmallVec<[SipStr; 2]> = if split {
+            let parts: SmallVec<[SipStr; 2]> = if split && ListSplit::is_single(v.as_bytes()) {
+                // One element: trimmed, skipped when empty (what the split would give).
+                let (s, e) = super::scan::trim_range(v.as_bytes(), 0, v.len());
+                if e == s {
+                    SmallVec::new()
+                } else if s == 0 && e == v.len() {
+                    smallvec::smallvec![v.clone()]
+                } else {
+                    smallvec::smallvec![v.slice_ascii(s, e)]
+                }
+            } else if split {
                 ListSplit::new(v.as_bytes())
                     .filter(|(s, e)| e > s)
                     .map(|(s, e)| v.slice_ascii(s, e))
@@ -161,7 +171,7 @@ impl Headers {
     ) -> impl Iterator<Item = SipStr> + 'a {
         self.get_all(name).flat_map(move |v| {
             let parts: SmallVec<[SipStr; 2]> = if ListSplit::is_single(v.as_bytes()) {
-                ListSplit::new(v.as_bytes()).map(|_| v.clone()).collect()
+                smallvec::smallvec![v.clone()]
             } else {
                 ListSplit::new(v.as_bytes())
                     .map(|(s, e)| v.slice_ascii(s, e))

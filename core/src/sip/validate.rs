@@ -6,15 +6,26 @@ use super::headers::Headers;
 use super::message::{Request, Response};
 use super::name::HeaderName;
 use super::name_addr::NameAddr;
+use super::scan::ListSplit;
 use super::via::Via;
 
 /// Checks the headers every request and response must carry, and the grammar of the
 /// headers a transaction or dialog reads.
 fn check_common(h: &Headers) -> Result<(), Problem> {
-    // The top Via is parsed once and kept for the transaction layer.
+    // The top Via is parsed once and kept for the transaction layer; the others are
+    // only checked.
     h.via()?;
-    for v in h.elements(&HeaderName::VIA).skip(1) {
-        Via::parse(v)?;
+    let mut first = true;
+    for line in h.get_all(&HeaderName::VIA) {
+        let b = line.as_bytes();
+        if first && ListSplit::is_single(b) {
+            first = false;
+            continue;
+        }
+        for (s, e) in ListSplit::new(b).skip(usize::from(first)) {
+            Via::parse(line.slice_ascii(s, e))?;
+        }
+        first = false;
     }
     for (name, label) in [
         (HeaderName::FROM, "From"),
