@@ -68,8 +68,8 @@ impl Endpoint {
             self.drops.unparseable += 1;
             return;
         };
-        req.stamp_received(remote);
         if req.method() == &Method::Ack {
+            // Nothing answers an ACK: its Via is never stamped.
             self.ack(req, &key);
             return;
         }
@@ -77,6 +77,7 @@ impl Endpoint {
             self.server_retransmission(tx);
             return;
         }
+        req.stamp_received(remote);
         let dest = req.via().map_or(remote, |v| via_destination(&v, remote));
         let tx = self.server_create(key, &req, dest);
         if req.method() == &Method::Invite {
