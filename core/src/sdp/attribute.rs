@@ -1,6 +1,7 @@
 //! `a=` attributes: the typed ones offer/answer needs, and everything else kept verbatim.
 
 use super::error::SdpErrorKind;
+use super::lines::{fields, split_once};
 use super::text::Text;
 
 /// Media direction (RFC 3264 §5.1, RFC 4566 §6).
@@ -166,7 +167,7 @@ pub(crate) fn parse_attribute(
     value: &str,
     slice: &dyn Fn(&str) -> Text,
 ) -> Result<Attribute, SdpErrorKind> {
-    let (name, rest) = match value.split_once(':') {
+    let (name, rest) = match split_once(value, b':') {
         Some((n, r)) => (n, Some(r)),
         None => (value, None),
     };
@@ -176,7 +177,7 @@ pub(crate) fn parse_attribute(
     let attr = match (name, rest) {
         ("rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
         ("fmtp", Some(r)) => {
-            let (pt, params) = r.split_once(' ').unwrap_or((r, ""));
+            let (pt, params) = split_once(r, b' ').unwrap_or((r, ""));
             let payload_type = parse_u8(pt).ok_or(SdpErrorKind::BadFmtp)?;
             Attribute::Fmtp(Fmtp {
                 payload_type,
@@ -204,12 +205,19 @@ pub(crate) fn parse_attribute(
 
 fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtpmap;
-    let (pt, enc) = r.split_once(' ').ok_or(bad)?;
+    let (pt, enc) = split_once(r, b' ').ok_or(bad)?;
     let payload_type = parse_u8(pt).ok_or(bad)?;
-    let mut parts = enc.splitn(3, '/');
-    let encoding = parts.next().filter(|e| valid_token(e)).ok_or(bad)?;
-    let clock_rate = parts.next().and_then(parse_u32).ok_or(bad)?;
-    let params = match parts.next() {
+    // `<encoding>/<clock>[/<params>]`; the params may not hold another `/`.
+    let (encoding, rest) = split_once(enc, b'/').ok_or(bad)?;
+    let (clock_rate, params) = match split_once(rest, b'/') {
+        Some((clock, params)) => (clock, Some(params)),
+        None => (rest, None),
+    };
+    if !valid_token(encoding) {
+        return Err(bad);
+    }
+    let clock_rate = parse_u32(clock_rate).ok_or(bad)?;
+    let params = match params {
         Some(p) if valid_token(p) => Some(slice(p)),
         Some(_) => return Err(bad),
         None => None,
@@ -224,7 +232,7 @@ fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErro
 
 fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtcp;
-    let mut it = r.split(' ');
+    let mut it = fields(r, b' ');
     let port = it.next().and_then(parse_u16).ok_or(bad)?;
     let address = match (it.next(), it.next(), it.next(), it.next()) {
         (None, ..) => None,

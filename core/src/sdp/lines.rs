@@ -1,5 +1,8 @@
-//! Splitting a body into numbered lines: LF or CRLF endings, trailing spaces and tabs
-//! trimmed, blank lines skipped (but counted).
+//! Splitting text at ASCII separators: a body into numbered lines (LF or CRLF endings,
+//! trailing spaces and tabs trimmed, blank lines skipped but counted), a line into fields.
+//!
+//! Byte searches, like `str::split` and `str::split_once` with a `char` pattern but
+//! cheaper for the short lines and fields of a session description.
 
 /// One non-blank line of a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +42,7 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Line<'a>> {
         loop {
-            let rest = self.rest?;
-            let (line, tail) = match rest.split_once('\n') {
-                Some((line, tail)) => (line, Some(tail)),
-                None => (rest, None),
-            };
+            let (line, tail) = next_field(self.rest?, b'\n');
             self.rest = tail;
             self.number += 1;
             let text = line.trim_end_matches(['\r', ' ', '\t']);
@@ -54,6 +53,48 @@ impl<'a> Iterator for Lines<'a> {
                 });
             }
         }
+    }
+}
+
+/// Splits `s` at the first `sep` (an ASCII byte), like `str::split_once`.
+pub(crate) fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    match next_field(s, sep) {
+        (head, Some(tail)) => Some((head, tail)),
+        (_, None) => None,
+    }
+}
+
+/// The fields of `s` between `sep` bytes (an ASCII separator), like `str::split`: empty
+/// fields are kept and there is always at least one.
+pub(crate) fn fields(s: &str, sep: u8) -> Fields<'_> {
+    Fields { rest: Some(s), sep }
+}
+
+/// Iterator over the fields of a text (see [`fields`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Fields<'a> {
+    /// What follows the last field read; `None` after the last field.
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (field, tail) = next_field(self.rest?, self.sep);
+        self.rest = tail;
+        Some(field)
+    }
+}
+
+/// The text before the first `sep`, and what follows it (`None` when there is no `sep`).
+fn next_field(s: &str, sep: u8) -> (&str, Option<&str>) {
+    let found = s.bytes().position(|b| b == sep);
+    // `sep` is ASCII, so both ends of it are character boundaries.
+    match found.and_then(|i| Some((s.get(..i)?, s.get(i + 1..)?))) {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (s, None),
     }
 }
 
@@ -71,6 +112,26 @@ mod tests {
         assert_eq!(all("a\nb"), [(1, "a"), (2, "b")]);
         assert_eq!(all(""), []);
         assert_eq!(all("\n\n \n"), []);
+    }
+
+    #[test]
+    fn fields_and_split_once_match_the_str_methods() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b ",
+            " a",
+            "é ü",
+            "IN IP4 127.0.0.1",
+        ] {
+            assert_eq!(
+                fields(s, b' ').collect::<Vec<_>>(),
+                s.split(' ').collect::<Vec<_>>()
+            );
+            assert_eq!(split_once(s, b' '), s.split_once(' '));
+        }
     }
 
     #[test]

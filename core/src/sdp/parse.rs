@@ -3,7 +3,7 @@
 
 use super::attribute::{parse_attribute, parse_u16, parse_u64};
 use super::error::{SdpError, SdpErrorKind as K};
-use super::lines::{Line, lines};
+use super::lines::{Line, fields, lines, split_once};
 use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
 use super::text::Text;
 use bytes::Bytes;
@@ -182,7 +182,7 @@ impl<'a> Parser<'a> {
     }
 
     fn origin(&self, v: &str) -> Result<Origin, K> {
-        let mut f = v.split(' ');
+        let mut f = fields(v, b' ');
         let (Some(user), Some(id), Some(version), Some(net), Some(addrtype), Some(addr), None) = (
             f.next(),
             f.next(),
@@ -208,7 +208,7 @@ impl<'a> Parser<'a> {
     }
 
     fn connection(&self, v: &str) -> Result<Connection, K> {
-        let mut f = v.split(' ');
+        let mut f = fields(v, b' ');
         match (f.next(), f.next(), f.next(), f.next()) {
             (Some(n), Some(t), Some(a), None)
                 if !n.is_empty() && !t.is_empty() && !a.is_empty() =>
@@ -224,7 +224,7 @@ impl<'a> Parser<'a> {
     }
 
     fn bandwidth(&self, v: &str) -> Result<Text, K> {
-        match v.split_once(':') {
+        match split_once(v, b':') {
             Some((t, b)) if !t.is_empty() && !t.contains(' ') && !b.is_empty() => Ok(self.slice(v)),
             _ => Err(K::BadBandwidth),
         }
@@ -232,10 +232,10 @@ impl<'a> Parser<'a> {
 
     /// The `m=` line `v`; `body` holds the lines after it (to size the section's lists).
     fn media(&self, v: &str, body: &[Line<'_>]) -> Result<MediaDescription, K> {
-        let mut it = v.split(' ');
+        let mut it = fields(v, b' ');
         let media = it.next().filter(|s| !s.is_empty()).ok_or(K::BadMedia)?;
         let port_field = it.next().ok_or(K::BadMedia)?;
-        let (port, port_count) = match port_field.split_once('/') {
+        let (port, port_count) = match split_once(port_field, b'/') {
             Some((p, c)) => (p, Some(parse_u16(c).ok_or(K::BadMedia)?)),
             None => (port_field, None),
         };
@@ -270,7 +270,7 @@ fn count<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>, kind: u8) -> usi
 }
 
 fn timing(v: &str) -> Result<Timing, K> {
-    let (a, b) = v.split_once(' ').ok_or(K::BadTiming)?;
+    let (a, b) = split_once(v, b' ').ok_or(K::BadTiming)?;
     Ok(Timing {
         start: parse_u64(a).ok_or(K::BadTiming)?,
         stop: parse_u64(b).ok_or(K::BadTiming)?,
