@@ -5,6 +5,7 @@ use super::config::{AudioCodec, MediaConfig};
 use super::model::{
     Common, Connection, MediaDescription, Origin, SessionDescription, Timing, ip_fields,
 };
+use super::sink::Decimal;
 use super::text::Text;
 use smallvec::SmallVec;
 
@@ -78,7 +79,7 @@ pub(crate) struct AudioSpec<'a> {
 }
 
 fn pt_text(pt: u8) -> Text {
-    Text::from(pt.to_string())
+    Text::copy_from_utf8(Decimal::new(u64::from(pt)).as_bytes())
 }
 
 /// Our audio `m=` section.

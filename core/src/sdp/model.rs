@@ -1,6 +1,7 @@
 //! The session description: session-level fields and media sections (RFC 4566 §5).
 
 use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
+use super::sink::ipv4_text;
 use super::text::Text;
 use smallvec::SmallVec;
 use std::net::IpAddr;
@@ -73,7 +74,10 @@ impl Connection {
 /// The `addrtype` and `address` fields for an IP address.
 pub(crate) fn ip_fields(ip: IpAddr) -> (Text, Text) {
     match ip {
-        IpAddr::V4(v4) => (Text::from_static("IP4"), Text::from(v4.to_string())),
+        IpAddr::V4(v4) => (
+            Text::from_static("IP4"),
+            Text::copy_from_utf8(&ipv4_text(v4)),
+        ),
         IpAddr::V6(v6) => (Text::from_static("IP6"), Text::from(v6.to_string())),
     }
 }

@@ -1,8 +1,9 @@
 //! The parser: tolerant of LF-only line endings, trailing whitespace and session-level
 //! lines out of order; strict about the fields offer/answer relies on.
 
-use super::attribute::{parse_attribute, parse_u16};
+use super::attribute::{parse_attribute, parse_u16, parse_u64};
 use super::error::{SdpError, SdpErrorKind as K};
+use super::lines::{Line, fields, lines, split_once};
 use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
 use super::text::Text;
 use bytes::Bytes;
@@ -53,47 +54,56 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&self) -> Result<SessionDescription, SdpError> {
-        let mut lines = self
-            .text
-            .split('\n')
-            .map(|l| l.trim_end_matches(['\r', ' ', '\t']))
-            .enumerate()
-            .map(|(i, l)| (i + 1, l))
-            .filter(|(_, l)| !l.is_empty());
-
-        let Some((n, first)) = lines.next() else {
+        // Collected first, so that every list can be sized once; collecting stops at the
+        // first line over the limit after the first (reading it is an error).
+        let mut all: SmallVec<[Line<'_>; 32]> = SmallVec::new();
+        for line in lines(self.text) {
+            let over = line.number > MAX_LINES && !all.is_empty();
+            all.push(line);
+            if over {
+                break;
+            }
+        }
+        let Some((first, rest)) = all.split_first() else {
             return Err(SdpError::new(0, K::Empty));
         };
-        match first.strip_prefix("v=") {
+        match first.text.strip_prefix("v=") {
             Some("0") => {}
-            Some(_) => return Err(SdpError::new(n, K::UnsupportedVersion)),
-            None => return Err(SdpError::new(n, K::MissingVersion)),
+            Some(_) => return Err(SdpError::new(first.number, K::UnsupportedVersion)),
+            None => return Err(SdpError::new(first.number, K::MissingVersion)),
         }
 
+        let session_lines = rest.iter().take_while(|l| l.kind() != b'm');
         let mut origin: Option<Origin> = None;
         let mut session_name: Option<Text> = None;
         let mut uri = None;
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         let mut connection = None;
-        let mut timings: Vec<Timing> = Vec::new();
+        let mut timings: Vec<Timing> = Vec::with_capacity(count(session_lines.clone(), b't'));
         let mut zone = None;
-        let mut common = Common::default();
-        let mut media: Vec<MediaDescription> = Vec::new();
+        let mut common = Common {
+            attributes: Vec::with_capacity(count(session_lines, b'a')),
+            ..Common::default()
+        };
+        let mut media: Vec<MediaDescription> =
+            Vec::with_capacity(count(rest.iter(), b'm').min(MAX_MEDIA));
         // The media section being read; `None` while at session level.
         let mut section: Option<MediaDescription> = None;
 
-        for (n, line) in lines {
+        for (i, l) in rest.iter().enumerate() {
+            let n = l.number;
             if n > MAX_LINES {
                 return Err(SdpError::new(n, K::TooMany));
             }
             let err = |kind| SdpError::new(n, kind);
-            let bytes = line.as_bytes();
+            let bytes = l.text.as_bytes();
             if bytes.len() < 2 || bytes[1] != b'=' || !bytes[0].is_ascii_alphabetic() {
                 return Err(err(K::BadLine));
             }
             let kind = bytes[0];
-            let value = &line[2..];
+            // `=` is ASCII, so byte 2 starts a character.
+            let value = l.text.get(2..).unwrap_or_default();
             // Lines that may appear in a media section.
             if let Some(m) = &mut section {
                 match kind {
@@ -123,7 +133,8 @@ impl<'a> Parser<'a> {
                     if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
                         return Err(err(K::TooMany));
                     }
-                    let next = self.media(value).map_err(err)?;
+                    let body = rest.get(i + 1..).unwrap_or_default();
+                    let next = self.media(value, body).map_err(err)?;
                     if let Some(done) = section.replace(next) {
                         media.push(done);
                     }
@@ -171,23 +182,25 @@ impl<'a> Parser<'a> {
     }
 
     fn origin(&self, v: &str) -> Result<Origin, K> {
-        let f: SmallVec<[&str; 6]> = v.split(' ').collect();
-        let [user, id, version, net, addrtype, addr] = f.as_slice() else {
+        let mut f = fields(v, b' ');
+        let (Some(user), Some(id), Some(version), Some(net), Some(addrtype), Some(addr), None) = (
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+        ) else {
             return Err(K::BadOrigin);
-        };
-        let num = |s: &str| -> Result<u64, K> {
-            if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(K::BadOrigin);
-            }
-            s.parse().map_err(|_| K::BadOrigin)
         };
         if [user, net, addrtype, addr].iter().any(|s| s.is_empty()) {
             return Err(K::BadOrigin);
         }
         Ok(Origin {
             username: self.slice(user),
-            session_id: num(id)?,
-            session_version: num(version)?,
+            session_id: parse_u64(id).ok_or(K::BadOrigin)?,
+            session_version: parse_u64(version).ok_or(K::BadOrigin)?,
             nettype: self.slice(net),
             addrtype: self.slice(addrtype),
             address: self.slice(addr),
@@ -195,29 +208,34 @@ impl<'a> Parser<'a> {
     }
 
     fn connection(&self, v: &str) -> Result<Connection, K> {
-        let f: SmallVec<[&str; 3]> = v.split(' ').collect();
-        match f.as_slice() {
-            [n, t, a] if !n.is_empty() && !t.is_empty() && !a.is_empty() => Ok(Connection {
-                nettype: self.slice(n),
-                addrtype: self.slice(t),
-                address: self.slice(a),
-            }),
+        let mut f = fields(v, b' ');
+        match (f.next(), f.next(), f.next(), f.next()) {
+            (Some(n), Some(t), Some(a), None)
+                if !n.is_empty() && !t.is_empty() && !a.is_empty() =>
+            {
+                Ok(Connection {
+                    nettype: self.slice(n),
+                    addrtype: self.slice(t),
+                    address: self.slice(a),
+                })
+            }
             _ => Err(K::BadConnection),
         }
     }
 
     fn bandwidth(&self, v: &str) -> Result<Text, K> {
-        match v.split_once(':') {
+        match split_once(v, b':') {
             Some((t, b)) if !t.is_empty() && !t.contains(' ') && !b.is_empty() => Ok(self.slice(v)),
             _ => Err(K::BadBandwidth),
         }
     }
 
-    fn media(&self, v: &str) -> Result<MediaDescription, K> {
-        let mut it = v.split(' ');
+    /// The `m=` line `v`; `body` holds the lines after it (to size the section's lists).
+    fn media(&self, v: &str, body: &[Line<'_>]) -> Result<MediaDescription, K> {
+        let mut it = fields(v, b' ');
         let media = it.next().filter(|s| !s.is_empty()).ok_or(K::BadMedia)?;
         let port_field = it.next().ok_or(K::BadMedia)?;
-        let (port, port_count) = match port_field.split_once('/') {
+        let (port, port_count) = match split_once(port_field, b'/') {
             Some((p, c)) => (p, Some(parse_u16(c).ok_or(K::BadMedia)?)),
             None => (port_field, None),
         };
@@ -230,29 +248,32 @@ impl<'a> Parser<'a> {
             }
             formats.push(self.slice(f));
         }
+        let section = body.iter().take_while(|l| l.kind() != b'm');
         Ok(MediaDescription {
             media: self.slice(media),
             port,
             port_count,
             proto: self.slice(proto),
             formats,
-            connections: Vec::new(),
-            common: Common::default(),
+            connections: Vec::with_capacity(count(section.clone(), b'c')),
+            common: Common {
+                attributes: Vec::with_capacity(count(section, b'a')),
+                ..Common::default()
+            },
         })
     }
 }
 
+/// How many of `lines` are of type `kind` (a capacity hint).
+fn count<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>, kind: u8) -> usize {
+    lines.filter(|l| l.kind() == kind).count()
+}
+
 fn timing(v: &str) -> Result<Timing, K> {
-    let (a, b) = v.split_once(' ').ok_or(K::BadTiming)?;
-    let num = |s: &str| -> Result<u64, K> {
-        if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(K::BadTiming);
-        }
-        s.parse().map_err(|_| K::BadTiming)
-    };
+    let (a, b) = split_once(v, b' ').ok_or(K::BadTiming)?;
     Ok(Timing {
-        start: num(a)?,
-        stop: num(b)?,
+        start: parse_u64(a).ok_or(K::BadTiming)?,
+        stop: parse_u64(b).ok_or(K::BadTiming)?,
         repeats: Vec::new(),
     })
 }
