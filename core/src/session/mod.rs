@@ -160,7 +160,7 @@ impl MediaSession {
                 codec.payload_bytes(media.ptime.max(1)),
             ),
             watchdog,
-            outputs: VecDeque::with_capacity(8),
+            outputs: VecDeque::new(),
             rejected: 0,
             finished: false,
             deadline: None,
