@@ -8,28 +8,7 @@ use bytes::Bytes;
 
 use super::source::SourceVerdict;
 use super::{MediaEvent, MediaOutput, MediaSession};
-use crate::codec::Codec;
 use crate::media::RtpPacket;
-use crate::sdp::{AudioCodec, NegotiatedMedia};
-
-/// The codec module's name for a negotiated codec.
-pub(super) fn codec_of(codec: AudioCodec) -> Codec {
-    match codec {
-        AudioCodec::G722 => Codec::G722,
-        AudioCodec::Pcmu => Codec::Pcmu,
-        AudioCodec::Pcma => Codec::Pcma,
-    }
-}
-
-/// Whether the peer is expected to send us RTP under `media`.
-pub(super) fn expects_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.receives() && !media.remote_rtp.ip().is_unspecified()
-}
-
-/// Whether we send RTP under `media`.
-pub(super) fn sends_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.sends() && !media.on_hold
-}
 
 impl MediaSession {
     /// An RTP datagram from `from`: checked, then handed to the receive path.

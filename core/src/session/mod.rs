@@ -61,6 +61,7 @@
 
 mod dispatch;
 mod inbound;
+mod negotiated;
 mod outbound;
 mod packetizer;
 mod rtcp;
@@ -74,8 +75,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use self::dispatch::{codec_of, expects_rtp, sends_rtp};
 use self::inbound::{Inbound, jitter_config};
+use self::negotiated::{Negotiated, codec_of, expects_rtp, sends_rtp};
 use self::outbound::Outbound;
 use self::rtcp::RtcpState;
 use self::source::SourceFilter;
@@ -93,7 +94,7 @@ pub use self::types::{CallStats, MediaEvent, MediaOutput, SessionConfig};
 pub struct MediaSession {
     local_rtp: SocketAddr,
     local_rtcp: SocketAddr,
-    media: NegotiatedMedia,
+    media: Negotiated,
     config: SessionConfig,
     /// Adaptive playout: the jitter buffer's wait follows measured jitter up to this.
     adaptive_max_delay: Option<Duration>,
@@ -130,14 +131,15 @@ impl MediaSession {
         } else {
             SocketAddr::new(local_rtp.ip(), local_rtp.port().wrapping_add(1))
         };
-        let jitter = jitter_config(config, media, None);
+        let negotiated = Negotiated::from(media);
+        let jitter = jitter_config(config, &negotiated, None);
         let mut watchdog =
             Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
         watchdog.set_paused(!expects_rtp(media), now);
         let mut session = Self {
             local_rtp,
             local_rtcp,
-            media: media.clone(),
+            media: negotiated,
             config: config.clone(),
             adaptive_max_delay: None,
             ssrc,
@@ -185,11 +187,12 @@ impl MediaSession {
             media.ptime,
             &mut self.outputs,
         );
-        let jitter = jitter_config(&self.config, media, self.adaptive_max_delay);
+        let negotiated = Negotiated::from(media);
+        let jitter = jitter_config(&self.config, &negotiated, self.adaptive_max_delay);
         self.inbound.set_codec(codec, jitter);
         self.inbound.set_playing(media.direction.receives());
         self.watchdog.set_paused(!expects_rtp(media), now);
-        self.media = media.clone();
+        self.media = negotiated;
         self.service(now);
     }
 
