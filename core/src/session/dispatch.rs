@@ -1,5 +1,5 @@
 //! The session's run loop: inbound datagrams checked and routed, and every timer served
-//! after each input, with the earliest next deadline kept for [`MediaSession::next_deadline`].
+//! after each input; [`MediaSession::next_deadline`] is the earliest timer of the state left.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -39,10 +39,9 @@ impl MediaSession {
         }
     }
 
-    /// Runs every timer due by `now` and recomputes the next deadline.
+    /// Runs every timer due by `now` (the next deadline follows from the state it leaves).
     pub(super) fn service(&mut self, now: Instant) {
         if self.finished {
-            self.deadline = None;
             return;
         }
         let to = self.source.remote();
@@ -56,14 +55,5 @@ impl MediaSession {
         if now >= self.rtcp.deadline() {
             self.send_rtcp(now, false);
         }
-        self.deadline = [
-            self.outbound.next_deadline(),
-            self.inbound.next_deadline(),
-            self.watchdog.deadline(),
-            Some(self.rtcp.deadline()),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
     }
 }

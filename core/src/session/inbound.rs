@@ -69,6 +69,7 @@ pub(super) fn jitter_config(
 
 impl Inbound {
     /// A receive path for `codec` with this jitter buffer configuration.
+    #[inline]
     pub(super) fn new(codec: Codec, config: JitterConfig, playing: bool) -> Self {
         // `jitter_config` only builds valid settings; the default is the fallback regardless.
         let jitter = match JitterBuffer::new(config)

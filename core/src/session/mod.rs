@@ -107,8 +107,6 @@ pub struct MediaSession {
     outputs: VecDeque<MediaOutput>,
     rejected: u64,
     finished: bool,
-    /// The earliest timer, recomputed after every input.
-    deadline: Option<Instant>,
 }
 
 impl MediaSession {
@@ -136,7 +134,9 @@ impl MediaSession {
         let mut watchdog =
             Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
         watchdog.set_paused(!expects_rtp(media), now);
-        let mut session = Self {
+        // Nothing is due yet (the first RTCP report and the watchdogs lie ahead, no audio is
+        // queued), so no timer is run: the session is built in place.
+        Self {
             local_rtp,
             local_rtcp,
             media: negotiated,
@@ -165,10 +165,7 @@ impl MediaSession {
             outputs: VecDeque::new(),
             rejected: 0,
             finished: false,
-            deadline: None,
-        };
-        session.service(now);
-        session
+        }
     }
 
     /// Applies a renegotiation (re-INVITE / UPDATE): hold, resume, new remote address.
@@ -230,7 +227,18 @@ impl MediaSession {
 
     /// The earliest instant the session needs [`MediaSession::handle_timeout`].
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.deadline
+        if self.finished {
+            return None;
+        }
+        [
+            self.outbound.next_deadline(),
+            self.inbound.next_deadline(),
+            self.watchdog.deadline(),
+            Some(self.rtcp.deadline()),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The next output, if any.
@@ -304,7 +312,6 @@ impl MediaSession {
             self.service(now);
             self.send_rtcp(now, true);
             self.finished = true;
-            self.deadline = None;
         }
         self.stats(now)
     }

@@ -79,6 +79,7 @@ impl Outbound {
         clippy::too_many_arguments,
         reason = "one constructor for the whole send path"
     )]
+    #[inline]
     pub(super) fn new(
         codec: Codec,
         audio_pt: u8,

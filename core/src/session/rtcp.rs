@@ -62,6 +62,7 @@ pub(super) struct RtcpState {
 
 impl RtcpState {
     /// A schedule whose first report is due one (initial, halved) interval after `now`.
+    #[inline]
     pub(super) fn new(mut rng: Rng, now: Instant, ptime_ms: u32, payload_bytes: usize) -> Self {
         let cname = random_cname(&mut rng);
         let per_second = 1000.0 / f64::from(ptime_ms.max(1));
