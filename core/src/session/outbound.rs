@@ -10,8 +10,6 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
-
 use super::packetizer::Packetizer;
 use super::types::{MediaEvent, MediaOutput};
 use crate::codec::{Codec, Encoder};
@@ -81,6 +79,7 @@ impl Outbound {
         clippy::too_many_arguments,
         reason = "one constructor for the whole send path"
     )]
+    #[inline]
     pub(super) fn new(
         codec: Codec,
         audio_pt: u8,
@@ -98,17 +97,7 @@ impl Outbound {
             config,
             pacer,
             max_samples: max_samples(&config),
-            packets: Packetizer {
-                ssrc,
-                audio_pt,
-                dtmf_pt,
-                encoder: Encoder::new(codec),
-                payload: vec![0; config.samples_per_frame.max(4)],
-                packet: BytesMut::with_capacity(2048),
-                send: SendStats::default(),
-                seq_skew: 0,
-                resume_marker: false,
-            },
+            packets: Packetizer::new(ssrc, audio_pt, dtmf_pt, Encoder::new(codec)),
             sending,
             last_slot: None,
             last_push: None,
@@ -157,10 +146,6 @@ impl Outbound {
         self.drain_events(out);
         self.codec = codec;
         self.packets.encoder = Encoder::new(codec);
-        let needed = wanted.samples_per_frame.max(4);
-        if self.packets.payload.len() < needed {
-            self.packets.payload.resize(needed, 0);
-        }
         self.rebuild(now, wanted);
     }
 

@@ -31,32 +31,43 @@ pub(super) enum SlotState {
     Dropped,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Slot {
     ext: u64,
     state: SlotState,
 }
 
+impl Slot {
+    /// A slot that belongs to no sequence number.
+    const VACANT: Self = Self {
+        ext: u64::MAX,
+        state: SlotState::Vacant,
+    };
+}
+
 /// Ring of `capacity` slots; slot `ext % capacity` belongs to one extended sequence number at a time.
+///
+/// The slots are allocated by the first [`Ring::set`]: until then every number is vacant, and
+/// a stream that never delivers audio costs no memory.
 #[derive(Debug, Clone)]
 pub(super) struct Ring {
+    /// Empty until the first `set`, then `capacity` slots.
     slots: Vec<Slot>,
+    capacity: usize,
     buffered: usize,
 }
 
 impl Ring {
     pub(super) fn new(capacity: usize) -> Self {
-        let slots = (0..capacity.max(1))
-            .map(|_| Slot {
-                ext: u64::MAX,
-                state: SlotState::Vacant,
-            })
-            .collect();
-        Self { slots, buffered: 0 }
+        Self {
+            slots: Vec::new(),
+            capacity: capacity.max(1),
+            buffered: 0,
+        }
     }
 
     pub(super) fn capacity(&self) -> usize {
-        self.slots.len()
+        self.capacity
     }
 
     /// Frames currently buffered.
@@ -65,7 +76,7 @@ impl Ring {
     }
 
     fn index(&self, ext: u64) -> usize {
-        (ext % self.slots.len() as u64) as usize
+        (ext % self.capacity as u64) as usize
     }
 
     /// The state recorded for `ext`, or `Vacant` if the slot belongs to another number.
@@ -88,6 +99,9 @@ impl Ring {
     /// A frame buffered under another number is never overwritten (the caller keeps the window).
     pub(super) fn set(&mut self, ext: u64, state: SlotState) -> Option<Stored> {
         let index = self.index(ext);
+        if self.slots.is_empty() {
+            self.slots.resize(self.capacity, Slot::VACANT);
+        }
         let slot = self.slots.get_mut(index)?;
         let previous = if slot.ext == ext {
             std::mem::take(&mut slot.state)
@@ -113,10 +127,7 @@ impl Ring {
     /// Forgets everything; returns how many buffered frames were discarded.
     pub(super) fn clear(&mut self) -> usize {
         let dropped = self.buffered;
-        for slot in &mut self.slots {
-            slot.ext = u64::MAX;
-            slot.state = SlotState::Vacant;
-        }
+        self.slots.fill(Slot::VACANT);
         self.buffered = 0;
         dropped
     }
