@@ -3,6 +3,7 @@
 //! Refusals before the application knows the call are [`Event::CallRejected`].
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use super::call::{Call, CallState, CallTimer, DECISION_TIMEOUT};
 use super::dialog::{Dialog, concat};
@@ -154,7 +155,7 @@ impl Endpoint {
             AnswerPolicy::Ask => {
                 let info = self.calls.get_mut(&id).map(|c| {
                     c.told_app = true;
-                    Box::new(c.info.clone())
+                    Arc::clone(&c.info)
                 });
                 if let Some(info) = info {
                     self.emit(Event::IncomingCall { call: id, info });

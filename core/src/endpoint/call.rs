@@ -2,6 +2,7 @@
 //! session, and the single place where it ends (`end_call`), which releases everything.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -73,7 +74,8 @@ pub(crate) const DECISION_TIMEOUT: Duration = Duration::from_secs(180);
 /// One call.
 #[derive(Debug)]
 pub(crate) struct Call {
-    pub(crate) info: CallInfo,
+    /// Shared with the events that carry it (copied only if it changes meanwhile).
+    pub(crate) info: Arc<CallInfo>,
     pub(crate) dialog: Dialog,
     pub(crate) state: CallState,
     /// The INVITE transaction (server for inbound, client for outbound).
@@ -119,9 +121,10 @@ impl Call {
     /// Records the negotiated media and the codec facts the application sees.
     pub(crate) fn set_negotiated(&mut self, media: NegotiatedMedia) {
         let codec = super::messages::codec_of(media.codec);
-        self.info.codec = Some(codec);
-        self.info.sample_rate = codec.sample_rate();
-        self.info.dtmf_payload_type = media.telephone_event;
+        let info = Arc::make_mut(&mut self.info);
+        info.codec = Some(codec);
+        info.sample_rate = codec.sample_rate();
+        info.dtmf_payload_type = media.telephone_event;
         self.on_hold = media.on_hold;
         self.negotiated = Some(media);
     }
@@ -129,7 +132,7 @@ impl Call {
     /// A call in its first state.
     pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Call {
         Call {
-            info,
+            info: Arc::new(info),
             dialog,
             state,
             invite_tx: None,
@@ -254,7 +257,7 @@ impl Endpoint {
                 call: id,
                 reason,
                 stats,
-                info: Box::new(call.info),
+                info: call.info,
             });
         }
     }

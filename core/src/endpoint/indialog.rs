@@ -2,6 +2,8 @@
 //! (RFC 3264 re-offers: hold, resume, `o=` version; 491 on glare; an offer when the
 //! re-INVITE has none), INFO DTMF, OPTIONS; 481 when the dialog is unknown.
 
+use std::sync::Arc;
+
 use super::call::{CallState, CallTimer};
 use super::event::{DtmfSource, EndReason, Event};
 use super::ids::CallId;
@@ -109,7 +111,7 @@ impl Endpoint {
         if call.state == CallState::Answered {
             call.state = CallState::Established;
             call.told_app = true;
-            let info = Box::new(call.info.clone());
+            let info = Arc::clone(&call.info);
             self.emit(Event::CallStarted { call: id, info });
         }
     }

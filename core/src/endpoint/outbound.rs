@@ -2,6 +2,8 @@
 //! offer, follows 1xx/2xx/3xx–6xx (ACKing every final), retries once with digest
 //! credentials on 401/407, and CANCELs or BYEs on hang-up.
 
+use std::sync::Arc;
+
 use super::call::{Call, CallState};
 use super::dialog::{Dialog, concat, decimal};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
@@ -227,7 +229,7 @@ impl Endpoint {
                 if call.cancelled && first {
                     self.send_cancel(id);
                 } else if status > 100 && !call.cancelled {
-                    let info = Box::new(call.info.clone());
+                    let info = Arc::clone(&call.info);
                     self.emit(Event::Ringing { call: id, info });
                 }
             }
@@ -341,7 +343,7 @@ impl Endpoint {
             return self.end_call(id, EndReason::Rejected { status: 488 });
         };
         call.set_negotiated(media);
-        let info = Box::new(call.info.clone());
+        let info = Arc::clone(&call.info);
         self.start_media(id);
         self.emit(Event::CallStarted { call: id, info });
     }
