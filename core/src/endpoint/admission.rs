@@ -19,7 +19,7 @@ use crate::sip::{HeaderName, Request, SipStr};
 
 impl Endpoint {
     /// A new INVITE (no To tag) that passed the generic checks.
-    pub(crate) fn admit(&mut self, tx: TxId, req: Request, remote: SocketAddr) {
+    pub(crate) fn admit(&mut self, tx: TxId, req: Arc<Request>, remote: SocketAddr) {
         let call_id = req.call_id().unwrap_or_default();
         let from_tag = req
             .from()

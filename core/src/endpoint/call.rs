@@ -81,7 +81,7 @@ pub(crate) struct Call {
     /// The INVITE transaction (server for inbound, client for outbound).
     pub(crate) invite_tx: Option<TxId>,
     /// Inbound: the INVITE we answer. Outbound: the INVITE we sent.
-    pub(crate) invite: Option<Request>,
+    pub(crate) invite: Option<Arc<Request>>,
     /// Inbound: the caller's offer. Outbound: our offer.
     pub(crate) offer: Option<SessionDescription>,
     /// The last description we sent (answer or offer).

@@ -2,6 +2,8 @@
 //! processed (400, 416, 420, 483, 405, 501, 481), match transactions, and route the rest
 //! to admission (new INVITEs) or to the call's dialog.
 
+use std::sync::Arc;
+
 use std::net::SocketAddr;
 
 use bytes::Bytes;
@@ -79,6 +81,8 @@ impl Endpoint {
         }
         req.stamp_received(remote);
         let dest = req.via().map_or(remote, |v| via_destination(&v, remote));
+        // Shared by the transaction (to answer a CANCEL) and the call it creates.
+        let req = Arc::new(req);
         let tx = self.server_create(key, &req, dest);
         if req.method() == &Method::Invite {
             let trying = self.response(&req, 100, "Trying");
@@ -94,7 +98,7 @@ impl Endpoint {
     }
 
     /// The checks every new request goes through, then its handler.
-    fn dispatch(&mut self, tx: TxId, req: Request, remote: SocketAddr) {
+    fn dispatch(&mut self, tx: TxId, req: Arc<Request>, remote: SocketAddr) {
         let method = req.method().clone();
         if method == Method::Cancel {
             self.cancel(tx, &req);
@@ -205,7 +209,7 @@ impl Endpoint {
                     .txs
                     .server
                     .get(&invite_tx)
-                    .and_then(|t| t.request.as_deref().cloned())
+                    .and_then(|t| t.request.clone())
                 {
                     self.answer(invite_tx, &invite, 487, "Request Terminated");
                 }

@@ -18,7 +18,7 @@ use crate::sip::{HeaderName, Method, Request, SipStr};
 
 impl Endpoint {
     /// A request with a To tag: find its dialog, check CSeq order, handle it.
-    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Request, tag: &SipStr) {
+    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Arc<Request>, tag: &SipStr) {
         let Some(id) = self.find_dialog(&req, tag) else {
             return self.answer(tx, &req, 481, "Call/Transaction Does Not Exist");
         };

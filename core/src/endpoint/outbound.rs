@@ -150,7 +150,8 @@ impl Endpoint {
         let dest = dialog.peer;
         call.offer = Some(offer.clone());
         call.local_sdp = Some(offer);
-        call.invite = Some(invite.clone());
+        let invite = Arc::new(invite);
+        call.invite = Some(Arc::clone(&invite));
         call.state = CallState::Calling;
         call.provisional = false;
         let tx = self.client_send(invite, dest, Some(id), Purpose::Invite);
