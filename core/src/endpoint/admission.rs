@@ -171,10 +171,10 @@ impl Endpoint {
         let to = req.to().ok()?;
         let tag = self.rng.token(10);
         let remote_target = match req.contact() {
-            Some(Ok(contact)) => contact.address().map(|a| a.uri().as_sip_str().clone()),
+            Some(Ok(contact)) => contact.address().map(|a| a.uri().clone()),
             _ => None,
         }
-        .unwrap_or_else(|| from.uri().as_sip_str().clone());
+        .unwrap_or_else(|| from.uri().clone());
         Some(Dialog {
             call_id: req.call_id().ok()?,
             local: concat(&[to.as_str(), ";tag=", &tag]).into(),

@@ -21,7 +21,7 @@ pub(crate) struct Dialog {
     /// The highest CSeq the peer used.
     pub(crate) remote_seq: Option<u32>,
     /// Where requests go: the peer's Contact URI.
-    pub(crate) remote_target: SipStr,
+    pub(crate) remote_target: Uri,
     /// Route values (in the order our requests carry them).
     pub(crate) route_set: Vec<SipStr>,
     /// The address the peer's signalling came from (used when no URI names an IP).
@@ -75,12 +75,14 @@ impl Dialog {
     /// Where the next in-dialog request goes: the first route, else the remote target,
     /// else the peer's source address (the core does no DNS).
     pub(crate) fn destination(&self) -> SocketAddr {
-        let first = self
-            .route_set
-            .first()
-            .map(|r| inner_uri(r))
-            .unwrap_or(&self.remote_target);
-        uri_addr(first).unwrap_or(self.peer)
+        match self.route_set.first() {
+            Some(route) => uri_addr(inner_uri(route)),
+            None => self
+                .remote_target
+                .host_ip()
+                .map(|ip| SocketAddr::new(ip, self.remote_target.port().unwrap_or(5060))),
+        }
+        .unwrap_or(self.peer)
     }
 
     /// Builds an in-dialog request; `seq` is the CSeq number (a new one when `None`).
@@ -97,7 +99,7 @@ impl Dialog {
                 self.local_seq
             }
         };
-        let uri = Uri::from_sip_str(self.remote_target.clone()).ok()?;
+        let uri = self.remote_target.clone();
         let mut b = Request::builder(method.clone(), uri)
             .header(
                 HeaderName::VIA,

@@ -30,9 +30,9 @@ impl Endpoint {
         if self.ports.in_use() >= self.ports.capacity() {
             return Err(CommandError::NoPort);
         }
-        if Uri::parse(&request.target).is_err() {
+        let Ok(target) = Uri::parse(&request.target) else {
             return Err(CommandError::InvalidArgument("target is not a URI"));
-        }
+        };
         let from = request
             .from
             .clone()
@@ -82,7 +82,7 @@ impl Endpoint {
             remote: concat(&["<", &request.target, ">"]).into(),
             local_seq: 0,
             remote_seq: None,
-            remote_target: request.target.as_str().into(),
+            remote_target: target,
             route_set: Vec::new(),
             peer: request.remote,
         };
@@ -112,9 +112,7 @@ impl Endpoint {
         };
         let dialog = &mut call.dialog;
         dialog.local_seq = dialog.local_seq.wrapping_add(1);
-        let Ok(uri) = Uri::parse(&dialog.remote_target) else {
-            return self.end_call(id, EndReason::Rejected { status: 400 });
-        };
+        let uri = dialog.remote_target.clone();
         let mut b = Request::builder(Method::Invite, uri)
             .header(
                 HeaderName::VIA,
@@ -278,7 +276,7 @@ impl Endpoint {
         let uri = call.dialog.remote_target.clone();
         let digest = call.digest.as_mut()?;
         let creds = digest
-            .answer(&values, "INVITE", &uri, self.rng.as_rng_core())
+            .answer(&values, "INVITE", uri.as_str(), self.rng.as_rng_core())
             .ok()?;
         let name = if proxy {
             HeaderName::PROXY_AUTHORIZATION
@@ -303,7 +301,7 @@ impl Endpoint {
         }
         if let Some(Ok(contact)) = resp.contact() {
             if let Some(address) = contact.address() {
-                dialog.remote_target = address.uri().as_sip_str().clone();
+                dialog.remote_target = address.uri().clone();
             }
         }
         // List elements come trimmed.

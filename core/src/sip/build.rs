@@ -8,7 +8,6 @@ use super::headers::Headers;
 use super::message::{Request, Response};
 use super::method::{Method, StatusCode};
 use super::name::HeaderName;
-use super::name_addr::NameAddr;
 use super::scan::is_token_str;
 use super::text::SipStr;
 use super::uri::Uri;
@@ -111,6 +110,7 @@ impl Response {
     pub fn from_request(req: &Request, status: StatusCode, reason: &str) -> Response {
         let mut headers = Headers::new();
         copy_dialog_headers(&req.headers, &mut headers);
+        headers.share_views(&req.headers);
         Response {
             status,
             reason: one_line(reason, status),
@@ -161,7 +161,7 @@ impl Response {
             .headers
             .get(&HeaderName::TO)
             .ok_or(BuildError::Missing("To"))?;
-        let parsed = NameAddr::parse(to.clone(), "To").map_err(|_| BuildError::Missing("To"))?;
+        let parsed = self.headers.to().map_err(|_| BuildError::Missing("To"))?;
         if parsed.tag().is_some() {
             return Ok(false);
         }

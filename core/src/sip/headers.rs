@@ -58,8 +58,8 @@ pub(crate) struct Views {
 /// Refuses line breaks and trims surrounding white space (so printing round-trips).
 fn check_value(value: SipStr) -> Result<SipStr, BuildError> {
     let b = value.as_bytes();
-    // Word-at-a-time searches: values are checked on every header we build.
-    if b.contains(&b'\r') || b.contains(&b'\n') {
+    // One word-at-a-time pass: values are checked on every header we build.
+    if super::scan::has_line_break(b) {
         return Err(BuildError::LineBreakInValue);
     }
     let (s, e) = super::scan::trim_range(b, 0, b.len());
@@ -83,6 +83,14 @@ impl Headers {
     #[inline]
     pub(crate) fn views(&self) -> &Views {
         self.views.get_or_init(Box::default)
+    }
+
+    /// Takes over `other`'s parsed views; only for a list whose Via, From and To lines
+    /// were just copied from `other` unchanged.
+    pub(crate) fn share_views(&mut self, other: &Headers) {
+        if let Some(views) = other.views.get() {
+            self.views = OnceLock::from(views.clone());
+        }
     }
 
     /// Resets the view of `name` after one of its lines changed.
