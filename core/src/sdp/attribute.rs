@@ -247,11 +247,15 @@ fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKin
 /// A non-empty run of visible characters without spaces or `/`.
 fn valid_token(s: &str) -> bool {
     let visible = |c: char| !c.is_whitespace() && c != '/' && !c.is_control();
-    // ASCII: neither controls (up to the space, and DEL) nor `/`.
-    let visible_ascii = |b: &u8| *b > b' ' && *b != 0x7f && *b != b'/';
-    !s.is_empty()
-        && match s.is_ascii() {
-            true => s.as_bytes().iter().all(visible_ascii),
-            false => s.chars().all(visible),
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !b.is_ascii() {
+            // The bytes before `i` are ASCII, so `i` starts a character.
+            return s.get(i..).is_some_and(|rest| rest.chars().all(visible));
         }
+        // ASCII: neither controls (up to the space, and DEL) nor `/`.
+        if b <= b' ' || b == 0x7f || b == b'/' {
+            return false;
+        }
+    }
+    !s.is_empty()
 }

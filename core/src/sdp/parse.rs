@@ -54,7 +54,7 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&self) -> Result<SessionDescription, SdpError> {
-        // Collected first, so that every list can be sized once; collecting stops at the
+        // Collected first, so that attribute lists can be sized once; collecting stops at the
         // first line over the limit after the first (reading it is an error).
         let mut all: SmallVec<[Line<'_>; 32]> = SmallVec::new();
         for line in lines(self.text) {
@@ -73,21 +73,16 @@ impl<'a> Parser<'a> {
             None => return Err(SdpError::new(first.number, K::MissingVersion)),
         }
 
-        let session_lines = rest.iter().take_while(|l| l.kind() != b'm');
         let mut origin: Option<Origin> = None;
         let mut session_name: Option<Text> = None;
         let mut uri = None;
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         let mut connection = None;
-        let mut timings: Vec<Timing> = Vec::with_capacity(count(session_lines.clone(), b't'));
+        let mut timings: Vec<Timing> = Vec::new();
         let mut zone = None;
-        let mut common = Common {
-            attributes: Vec::with_capacity(count(session_lines, b'a')),
-            ..Common::default()
-        };
-        let mut media: Vec<MediaDescription> =
-            Vec::with_capacity(count(rest.iter(), b'm').min(MAX_MEDIA));
+        let mut common = Common::default();
+        let mut media: Vec<MediaDescription> = Vec::new();
         // The media section being read; `None` while at session level.
         let mut section: Option<MediaDescription> = None;
 
@@ -248,25 +243,25 @@ impl<'a> Parser<'a> {
             }
             formats.push(self.slice(f));
         }
-        let section = body.iter().take_while(|l| l.kind() != b'm');
+        // Sized once: the section's `a=` lines, up to the next `m=`.
+        let attributes = body
+            .iter()
+            .take_while(|l| l.kind() != b'm')
+            .filter(|l| l.kind() == b'a')
+            .count();
         Ok(MediaDescription {
             media: self.slice(media),
             port,
             port_count,
             proto: self.slice(proto),
             formats,
-            connections: Vec::with_capacity(count(section.clone(), b'c')),
+            connections: Vec::new(),
             common: Common {
-                attributes: Vec::with_capacity(count(section, b'a')),
+                attributes: Vec::with_capacity(attributes),
                 ..Common::default()
             },
         })
     }
-}
-
-/// How many of `lines` are of type `kind` (a capacity hint).
-fn count<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>, kind: u8) -> usize {
-    lines.filter(|l| l.kind() == kind).count()
 }
 
 fn timing(v: &str) -> Result<Timing, K> {
