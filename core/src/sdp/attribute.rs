@@ -139,10 +139,14 @@ fn parse_number<T: TryFrom<u64>>(s: &str, max_digits: usize) -> Option<T> {
     if s.is_empty() || s.len() > max_digits {
         return None;
     }
-    let n = s.bytes().try_fold(0u64, |n, b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
-    })?;
+    let mut n: u64 = 0;
+    for &b in s.as_bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
     T::try_from(n).ok()
 }
 

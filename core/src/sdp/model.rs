@@ -1,6 +1,7 @@
 //! The session description: session-level fields and media sections (RFC 4566 §5).
 
 use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
+use super::lines::split_once;
 use super::sink::ipv4_text;
 use super::text::Text;
 use smallvec::SmallVec;
@@ -61,7 +62,8 @@ impl Connection {
         if !self.nettype.eq_ignore_ascii_case("IN") {
             return None;
         }
-        let host = self.address.as_str().split('/').next()?;
+        let address = self.address.as_str();
+        let host = split_once(address, b'/').map_or(address, |(host, _)| host);
         let ip: IpAddr = host.parse().ok()?;
         let family_ok = match ip {
             IpAddr::V4(_) => self.addrtype.eq_ignore_ascii_case("IP4"),

@@ -83,8 +83,7 @@ impl<'a> Parser<'a> {
         let mut zone = None;
         let mut common = Common::default();
         let mut media: Vec<MediaDescription> = Vec::new();
-        // The media section being read; `None` while at session level.
-        let mut section: Option<MediaDescription> = None;
+        // The media section being read is the last of `media`; none while at session level.
 
         for (i, l) in rest.iter().enumerate() {
             let n = l.number;
@@ -100,7 +99,7 @@ impl<'a> Parser<'a> {
             // `=` is ASCII, so byte 2 starts a character.
             let value = l.text.get(2..).unwrap_or_default();
             // Lines that may appear in a media section.
-            if let Some(m) = &mut section {
+            if let Some(m) = media.last_mut() {
                 match kind {
                     b'm' => {}
                     b'i' => set_once(&mut m.common.info, self.slice(value)).map_err(err)?,
@@ -125,14 +124,11 @@ impl<'a> Parser<'a> {
             }
             match kind {
                 b'm' => {
-                    if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
+                    if media.len() >= MAX_MEDIA {
                         return Err(err(K::TooMany));
                     }
                     let body = rest.get(i + 1..).unwrap_or_default();
-                    let next = self.media(value, body).map_err(err)?;
-                    if let Some(done) = section.replace(next) {
-                        media.push(done);
-                    }
+                    media.push(self.media(value, body).map_err(err)?);
                 }
                 b'v' => return Err(err(K::Duplicate)),
                 b'o' => set_once(&mut origin, self.origin(value).map_err(err)?).map_err(err)?,
@@ -158,9 +154,6 @@ impl<'a> Parser<'a> {
                     .push(parse_attribute(value, &|s| self.slice(s)).map_err(err)?),
                 _ => return Err(err(K::UnknownType)),
             }
-        }
-        if let Some(done) = section {
-            media.push(done);
         }
         Ok(SessionDescription {
             origin: origin.ok_or(SdpError::new(0, K::MissingOrigin))?,
