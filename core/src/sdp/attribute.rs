@@ -139,10 +139,14 @@ fn parse_number<T: TryFrom<u64>>(s: &str, max_digits: usize) -> Option<T> {
     if s.is_empty() || s.len() > max_digits {
         return None;
     }
-    let n = s.bytes().try_fold(0u64, |n, b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
-    })?;
+    let mut n: u64 = 0;
+    for &b in s.as_bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
     T::try_from(n).ok()
 }
 
@@ -247,11 +251,15 @@ fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKin
 /// A non-empty run of visible characters without spaces or `/`.
 fn valid_token(s: &str) -> bool {
     let visible = |c: char| !c.is_whitespace() && c != '/' && !c.is_control();
-    // ASCII: neither controls (up to the space, and DEL) nor `/`.
-    let visible_ascii = |b: &u8| *b > b' ' && *b != 0x7f && *b != b'/';
-    !s.is_empty()
-        && match s.is_ascii() {
-            true => s.as_bytes().iter().all(visible_ascii),
-            false => s.chars().all(visible),
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !b.is_ascii() {
+            // The bytes before `i` are ASCII, so `i` starts a character.
+            return s.get(i..).is_some_and(|rest| rest.chars().all(visible));
         }
+        // ASCII: neither controls (up to the space, and DEL) nor `/`.
+        if b <= b' ' || b == 0x7f || b == b'/' {
+            return false;
+        }
+    }
+    !s.is_empty()
 }

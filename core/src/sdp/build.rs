@@ -38,9 +38,13 @@ fn safe_username(name: &Text) -> Text {
 
 /// The configured `s=` text, or `-` when it is empty or would break the line.
 fn safe_session_name(name: &Text) -> Text {
-    let ok = !name.is_empty()
-        && !name.as_str().contains(['\r', '\n', '\0'])
-        && name.as_str().trim_end() == name.as_str();
+    let breaks_line = |b: &u8| matches!(b, b'\r' | b'\n' | b'\0');
+    let ok = !name.as_bytes().iter().any(breaks_line)
+        && name
+            .as_str()
+            .chars()
+            .next_back()
+            .is_some_and(|last| !last.is_whitespace());
     if ok {
         name.clone()
     } else {

@@ -45,7 +45,7 @@ impl<'a> Iterator for Lines<'a> {
             let (line, tail) = next_field(self.rest?, b'\n');
             self.rest = tail;
             self.number += 1;
-            let text = line.trim_end_matches(['\r', ' ', '\t']);
+            let text = trim_end(line);
             if !text.is_empty() {
                 return Some(Line {
                     number: self.number,
@@ -54,6 +54,16 @@ impl<'a> Iterator for Lines<'a> {
             }
         }
     }
+}
+
+/// `line` without trailing CR, spaces and tabs.
+fn trim_end(line: &str) -> &str {
+    let kept = line
+        .bytes()
+        .rposition(|b| !matches!(b, b'\r' | b' ' | b'\t'))
+        .map_or(0, |last| last + 1);
+    // Only ASCII bytes were dropped, so `kept` is a character boundary.
+    line.get(..kept).unwrap_or(line)
 }
 
 /// Splits `s` at the first `sep` (an ASCII byte), like `str::split_once`.
@@ -90,12 +100,34 @@ impl<'a> Iterator for Fields<'a> {
 
 /// The text before the first `sep`, and what follows it (`None` when there is no `sep`).
 fn next_field(s: &str, sep: u8) -> (&str, Option<&str>) {
-    let found = s.bytes().position(|b| b == sep);
+    let found = find_byte(s.as_bytes(), sep);
     // `sep` is ASCII, so both ends of it are character boundaries.
     match found.and_then(|i| Some((s.get(..i)?, s.get(i + 1..)?))) {
         Some((head, tail)) => (head, Some(tail)),
         None => (s, None),
     }
+}
+
+/// The index of the first `needle` in `hay`, eight bytes at a time.
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = ONES * u64::from(needle);
+    let mut words = hay.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let bytes: [u8; 8] = word.try_into().unwrap_or_default();
+        // Bytes equal to `needle` become zero; the lowest flagged byte is the first zero
+        // (a borrow can only flag bytes above a zero byte).
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(offset + (zeros.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    let tail = words.remainder().iter().position(|&b| b == needle)?;
+    Some(offset + tail)
 }
 
 #[cfg(test)]
@@ -132,6 +164,21 @@ mod tests {
             );
             assert_eq!(split_once(s, b' '), s.split_once(' '));
         }
+    }
+
+    #[test]
+    fn find_byte_finds_the_first_occurrence() {
+        let hay = b"0123456789abcdef\n\nxyz ";
+        for needle in [b'0', b'7', b'8', b'f', b'\n', b'z', b' ', b'!', 0x80, 0xff] {
+            let want = hay.iter().position(|&b| b == needle);
+            for start in 0..hay.len() {
+                let got = find_byte(&hay[start..], needle);
+                let want = hay[start..].iter().position(|&b| b == needle);
+                assert_eq!(got, want, "{needle} from {start}");
+            }
+            assert_eq!(find_byte(hay, needle), want);
+        }
+        assert_eq!(find_byte("é€ü 1".as_bytes(), b' '), Some(7));
     }
 
     #[test]

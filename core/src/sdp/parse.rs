@@ -54,7 +54,7 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&self) -> Result<SessionDescription, SdpError> {
-        // Collected first, so that every list can be sized once; collecting stops at the
+        // Collected first, so that attribute lists can be sized once; collecting stops at the
         // first line over the limit after the first (reading it is an error).
         let mut all: SmallVec<[Line<'_>; 32]> = SmallVec::new();
         for line in lines(self.text) {
@@ -73,23 +73,17 @@ impl<'a> Parser<'a> {
             None => return Err(SdpError::new(first.number, K::MissingVersion)),
         }
 
-        let session_lines = rest.iter().take_while(|l| l.kind() != b'm');
         let mut origin: Option<Origin> = None;
         let mut session_name: Option<Text> = None;
         let mut uri = None;
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         let mut connection = None;
-        let mut timings: Vec<Timing> = Vec::with_capacity(count(session_lines.clone(), b't'));
+        let mut timings: Vec<Timing> = Vec::new();
         let mut zone = None;
-        let mut common = Common {
-            attributes: Vec::with_capacity(count(session_lines, b'a')),
-            ..Common::default()
-        };
-        let mut media: Vec<MediaDescription> =
-            Vec::with_capacity(count(rest.iter(), b'm').min(MAX_MEDIA));
-        // The media section being read; `None` while at session level.
-        let mut section: Option<MediaDescription> = None;
+        let mut common = Common::default();
+        let mut media: Vec<MediaDescription> = Vec::new();
+        // The media section being read is the last of `media`; none while at session level.
 
         for (i, l) in rest.iter().enumerate() {
             let n = l.number;
@@ -105,7 +99,7 @@ impl<'a> Parser<'a> {
             // `=` is ASCII, so byte 2 starts a character.
             let value = l.text.get(2..).unwrap_or_default();
             // Lines that may appear in a media section.
-            if let Some(m) = &mut section {
+            if let Some(m) = media.last_mut() {
                 match kind {
                     b'm' => {}
                     b'i' => set_once(&mut m.common.info, self.slice(value)).map_err(err)?,
@@ -130,14 +124,11 @@ impl<'a> Parser<'a> {
             }
             match kind {
                 b'm' => {
-                    if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
+                    if media.len() >= MAX_MEDIA {
                         return Err(err(K::TooMany));
                     }
                     let body = rest.get(i + 1..).unwrap_or_default();
-                    let next = self.media(value, body).map_err(err)?;
-                    if let Some(done) = section.replace(next) {
-                        media.push(done);
-                    }
+                    media.push(self.media(value, body).map_err(err)?);
                 }
                 b'v' => return Err(err(K::Duplicate)),
                 b'o' => set_once(&mut origin, self.origin(value).map_err(err)?).map_err(err)?,
@@ -163,9 +154,6 @@ impl<'a> Parser<'a> {
                     .push(parse_attribute(value, &|s| self.slice(s)).map_err(err)?),
                 _ => return Err(err(K::UnknownType)),
             }
-        }
-        if let Some(done) = section {
-            media.push(done);
         }
         Ok(SessionDescription {
             origin: origin.ok_or(SdpError::new(0, K::MissingOrigin))?,
@@ -248,25 +236,25 @@ impl<'a> Parser<'a> {
             }
             formats.push(self.slice(f));
         }
-        let section = body.iter().take_while(|l| l.kind() != b'm');
+        // Sized once: the section's `a=` lines, up to the next `m=`.
+        let attributes = body
+            .iter()
+            .take_while(|l| l.kind() != b'm')
+            .filter(|l| l.kind() == b'a')
+            .count();
         Ok(MediaDescription {
             media: self.slice(media),
             port,
             port_count,
             proto: self.slice(proto),
             formats,
-            connections: Vec::with_capacity(count(section.clone(), b'c')),
+            connections: Vec::new(),
             common: Common {
-                attributes: Vec::with_capacity(count(section, b'a')),
+                attributes: Vec::with_capacity(attributes),
                 ..Common::default()
             },
         })
     }
-}
-
-/// How many of `lines` are of type `kind` (a capacity hint).
-fn count<'l, 'a: 'l>(lines: impl Iterator<Item = &'l Line<'a>>, kind: u8) -> usize {
-    lines.filter(|l| l.kind() == kind).count()
 }
 
 fn timing(v: &str) -> Result<Timing, K> {

@@ -41,6 +41,14 @@ impl Sink for Count {
     }
 }
 
+/// `00` to `99`, for writing two digits at a time.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// The decimal digits of a number, most significant first.
 pub(crate) struct Decimal {
     buf: [u8; 20],
@@ -48,17 +56,26 @@ pub(crate) struct Decimal {
 }
 
 impl Decimal {
-    /// The digits of `n` (u64::MAX has 20).
+    /// The digits of `n` (u64::MAX has 20), written two at a time.
     pub(crate) fn new(mut n: u64) -> Decimal {
         let mut buf = [b'0'; 20];
         let mut start = buf.len();
-        for slot in buf.iter_mut().rev() {
-            // `n % 10` is below 10, so the cast keeps it.
-            *slot = b'0' + (n % 10) as u8;
+        while n >= 10 && start >= 2 {
+            // `n % 100` is below 100, so the cast keeps it.
+            let pair = 2 * (n % 100) as usize;
+            start -= 2;
+            if let (Some(dst), Some(src)) =
+                (buf.get_mut(start..start + 2), PAIRS.get(pair..pair + 2))
+            {
+                dst.copy_from_slice(src);
+            }
+            n /= 100;
+        }
+        if n > 0 || start == buf.len() {
             start -= 1;
-            n /= 10;
-            if n == 0 {
-                break;
+            if let Some(slot) = buf.get_mut(start) {
+                // `n` is a single digit here.
+                *slot = b'0' + n as u8;
             }
         }
         Decimal { buf, start }
@@ -99,7 +116,25 @@ mod tests {
 
     #[test]
     fn decimals_match_the_standard_formatting() {
-        for n in [0, 7, 10, 99, 100, 255, 8000, 2_890_844_526, u64::MAX] {
+        let mut cases = vec![
+            0,
+            7,
+            9,
+            10,
+            11,
+            99,
+            100,
+            101,
+            255,
+            999,
+            1000,
+            8000,
+            2_890_844_526,
+        ];
+        cases.extend([u64::MAX, u64::MAX - 1, 10_000_000_000_000_000_000]);
+        cases.extend((0..20).map(|e| 10u64.pow(e)));
+        cases.extend((1..20).map(|e| 10u64.pow(e) - 1));
+        for n in cases {
             let d = Decimal::new(n);
             assert_eq!(d.as_bytes(), n.to_string().as_bytes());
             let mut c = Count::default();
