@@ -296,6 +296,11 @@ impl Pacer {
         self.queue.len()
     }
 
+    /// Most samples the queue holds (`max_queue` of audio).
+    pub fn max_samples(&self) -> usize {
+        self.max_samples
+    }
+
     /// Audio waiting to be sent, in ms.
     pub fn queued_ms(&self) -> u64 {
         self.samples_to_ms(self.queue.len())

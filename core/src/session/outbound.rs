@@ -31,7 +31,6 @@ pub(super) struct Outbound {
     codec: Codec,
     config: PacerConfig,
     pacer: Pacer,
-    max_samples: usize,
     packets: Packetizer,
     /// Whether the negotiated direction lets us send.
     sending: bool,
@@ -66,13 +65,6 @@ fn build_pacer(codec: Codec, config: PacerConfig, seq: u16, ts: u32) -> (Pacer, 
     }
 }
 
-/// The pacer's queue limit in samples (as the pacer computes it).
-fn max_samples(config: &PacerConfig) -> usize {
-    let max = config.max_queue.as_nanos() * config.samples_per_frame as u128
-        / config.ptime.as_nanos().max(1);
-    usize::try_from(max).unwrap_or(usize::MAX)
-}
-
 impl Outbound {
     /// A send path; the first packet carries `seq` and `ts`.
     #[expect(
@@ -96,7 +88,6 @@ impl Outbound {
             codec,
             config,
             pacer,
-            max_samples: max_samples(&config),
             packets: Packetizer::new(ssrc, audio_pt, dtmf_pt, Encoder::new(codec)),
             sending,
             last_slot: None,
@@ -158,7 +149,6 @@ impl Outbound {
         let (pacer, config) = build_pacer(self.codec, config, self.pacer.next_seq(), ts);
         self.pacer = pacer;
         self.config = config;
-        self.max_samples = max_samples(&config);
         start
     }
 
@@ -167,7 +157,10 @@ impl Outbound {
         if pcm.is_empty() {
             return;
         }
-        let room = self.max_samples.saturating_sub(self.pacer.queued_samples());
+        let room = self
+            .pacer
+            .max_samples()
+            .saturating_sub(self.pacer.queued_samples());
         let take = pcm.get(..pcm.len().min(room)).unwrap_or(&[]);
         if self.pacer.push_pcm(now, take).is_ok() {
             self.last_push = Some(now);

@@ -158,7 +158,8 @@ impl MediaSession {
         }
     }
 
-    /// Sends the compound report due by `now` (or a BYE), and schedules the next.
+    /// Sends the compound report due by `now` and schedules the next, or sends the BYE
+    /// (the last report: nothing is scheduled after it).
     pub(super) fn send_rtcp(&mut self, now: Instant, bye: bool) {
         let packets_sent = self.outbound.send_stats().packets;
         let we_sent = packets_sent > self.rtcp.sent_marks[0];
@@ -170,10 +171,12 @@ impl MediaSession {
         let block = self.inbound.report_block(now);
         let remote_sent = self.inbound.packets > self.rtcp.received_mark;
         let data = self.rtcp.write(self.ssrc, sender, block, bye);
-        self.rtcp.sent_marks = [self.rtcp.sent_marks[1], packets_sent];
-        self.rtcp.received_mark = self.inbound.packets;
-        self.rtcp.initial = false;
-        self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
+        if !bye {
+            self.rtcp.sent_marks = [self.rtcp.sent_marks[1], packets_sent];
+            self.rtcp.received_mark = self.inbound.packets;
+            self.rtcp.initial = false;
+            self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
+        }
         let to = self.rtcp_target();
         if let Some(data) = data
             && !to.ip().is_unspecified()

@@ -47,11 +47,12 @@ impl Slot {
 
 /// Ring of `capacity` slots; slot `ext % capacity` belongs to one extended sequence number at a time.
 ///
-/// The slots are allocated by the first [`Ring::set`]: until then every number is vacant, and
-/// a stream that never delivers audio costs no memory.
+/// The slots are allocated by [`Ring::allocate`] when a stream starts: until then every number
+/// is vacant (and [`Ring::set`] records nothing), so a call that never receives audio costs
+/// no memory.
 #[derive(Debug, Clone)]
 pub(super) struct Ring {
-    /// Empty until the first `set`, then `capacity` slots.
+    /// Empty until `allocate`, then `capacity` slots.
     slots: Vec<Slot>,
     capacity: usize,
     buffered: usize,
@@ -75,13 +76,22 @@ impl Ring {
         self.buffered
     }
 
-    fn index(&self, ext: u64) -> usize {
-        (ext % self.capacity as u64) as usize
+    /// Gives the ring its slots, if it has none yet.
+    pub(super) fn allocate(&mut self) {
+        if self.slots.is_empty() {
+            self.slots.resize(self.capacity, Slot::VACANT);
+        }
+    }
+
+    /// The slot of `ext` (`None` before the slots are allocated).
+    fn index(&self, ext: u64) -> Option<usize> {
+        ext.checked_rem(self.slots.len() as u64)
+            .map(|index| index as usize)
     }
 
     /// The state recorded for `ext`, or `Vacant` if the slot belongs to another number.
     pub(super) fn state(&self, ext: u64) -> &SlotState {
-        match self.slots.get(self.index(ext)) {
+        match self.index(ext).and_then(|index| self.slots.get(index)) {
             Some(slot) if slot.ext == ext => &slot.state,
             _ => &SlotState::Vacant,
         }
@@ -96,13 +106,12 @@ impl Ring {
     }
 
     /// Records `state` for `ext`, returning the frame that was buffered there for `ext`, if any.
-    /// A frame buffered under another number is never overwritten (the caller keeps the window).
+    /// A frame buffered under another number is never overwritten (the caller keeps the window);
+    /// nothing is recorded before [`Ring::allocate`].
     pub(super) fn set(&mut self, ext: u64, state: SlotState) -> Option<Stored> {
-        let index = self.index(ext);
-        if self.slots.is_empty() {
-            self.slots.resize(self.capacity, Slot::VACANT);
-        }
-        let slot = self.slots.get_mut(index)?;
+        let slot = self
+            .index(ext)
+            .and_then(|index| self.slots.get_mut(index))?;
         let previous = if slot.ext == ext {
             std::mem::take(&mut slot.state)
         } else if matches!(slot.state, SlotState::Buffered(_)) {
