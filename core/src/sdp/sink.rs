@@ -1,8 +1,5 @@
 //! Writing SDP text as bytes, without `core::fmt`: the sink the printer writes to, and the
-//! decimal numbers and IPv4 addresses it needs.
-
-use smallvec::SmallVec;
-use std::net::Ipv4Addr;
+//! decimal numbers it needs.
 
 /// Where printed text goes: a buffer, or a counter that sizes the buffer first.
 pub(crate) trait Sink {
@@ -16,12 +13,6 @@ pub(crate) trait Sink {
 }
 
 impl Sink for Vec<u8> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-impl<const N: usize> Sink for SmallVec<[u8; N]> {
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -98,18 +89,6 @@ fn decimal_len(n: u64) -> usize {
     len
 }
 
-/// A dotted-quad IPv4 address (at most 15 bytes).
-pub(crate) fn ipv4_text(ip: Ipv4Addr) -> SmallVec<[u8; 16]> {
-    let mut out = SmallVec::new();
-    for (i, octet) in ip.octets().into_iter().enumerate() {
-        if i > 0 {
-            out.push(b'.');
-        }
-        out.put_decimal(u64::from(octet));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,14 +119,6 @@ mod tests {
             let mut c = Count::default();
             c.put_decimal(n);
             assert_eq!(c.0, n.to_string().len());
-        }
-    }
-
-    #[test]
-    fn ipv4_matches_the_standard_formatting() {
-        for ip in ["0.0.0.0", "127.0.0.1", "10.47.16.5", "255.255.255.255"] {
-            let ip: Ipv4Addr = ip.parse().unwrap_or_else(|e| panic!("{ip}: {e}"));
-            assert_eq!(ipv4_text(ip).as_slice(), ip.to_string().as_bytes());
         }
     }
 }
