@@ -38,6 +38,8 @@ use super::dtmf::{DtmfPacket, DtmfSender, DtmfSlot, DtmfTxConfig, DtmfTxError};
 
 /// Events kept until drained; beyond this the oldest is dropped.
 const MAX_EVENTS: usize = 32;
+/// Frames of room the audio queue takes when the first PCM arrives.
+const QUEUE_FRAMES: usize = 8;
 
 /// Pacer settings for one outbound stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,11 +166,15 @@ struct Run {
 }
 
 /// Paces one outbound RTP stream: audio frames and DTMF events on one seq/timestamp clock.
+///
+/// Creating one allocates nothing: the audio queue and the frame buffer take their memory
+/// with the first audio.
 #[derive(Debug, Clone)]
 pub struct Pacer {
     config: PacerConfig,
     max_samples: usize,
     queue: VecDeque<i16>,
+    /// The frame being sent (its samples leave the queue when its slot is served).
     frame: Vec<i16>,
     dtmf: DtmfSender,
     seq: u16,
@@ -204,8 +210,8 @@ impl Pacer {
         Ok(Self {
             config,
             max_samples,
-            queue: VecDeque::with_capacity(config.samples_per_frame * 8),
-            frame: vec![0; config.samples_per_frame],
+            queue: VecDeque::new(),
+            frame: Vec::new(),
             dtmf,
             seq: initial_seq,
             first_ts: initial_timestamp,
@@ -225,6 +231,10 @@ impl Pacer {
                 requested_ms: self.samples_to_ms(pcm.len()),
                 max_ms: self.samples_to_ms(self.max_samples),
             });
+        }
+        if self.queue.capacity() == 0 {
+            self.queue
+                .reserve(self.config.samples_per_frame * QUEUE_FRAMES);
         }
         self.queue.extend(pcm);
         self.start_run(now);
@@ -284,6 +294,11 @@ impl Pacer {
     /// Samples waiting to be sent.
     pub fn queued_samples(&self) -> usize {
         self.queue.len()
+    }
+
+    /// Most samples the queue holds (`max_queue` of audio).
+    pub fn max_samples(&self) -> usize {
+        self.max_samples
     }
 
     /// Audio waiting to be sent, in ms.
@@ -349,10 +364,7 @@ impl Pacer {
             }
             DtmfSlot::Silent => None,
             DtmfSlot::Idle if self.queue.len() >= self.config.samples_per_frame => {
-                let spf = self.config.samples_per_frame;
-                for (dst, src) in self.frame.iter_mut().zip(self.queue.drain(..spf)) {
-                    *dst = src;
-                }
+                self.take_frame();
                 self.seq = seq.wrapping_add(1);
                 self.stats.frames += 1;
                 self.playing = true;
@@ -381,6 +393,19 @@ impl Pacer {
     /// The next event for the application.
     pub fn poll_event(&mut self) -> Option<PacerEvent> {
         self.events.pop_front()
+    }
+
+    /// Moves the next `samples_per_frame` queued samples (there are that many) into `frame`.
+    fn take_frame(&mut self) {
+        let spf = self.config.samples_per_frame.min(self.queue.len());
+        let (front, back) = self.queue.as_slices();
+        let from_front = spf.min(front.len());
+        self.frame.clear();
+        self.frame
+            .extend_from_slice(front.get(..from_front).unwrap_or_default());
+        self.frame
+            .extend_from_slice(back.get(..spf - from_front).unwrap_or_default());
+        self.queue.drain(..spf);
     }
 
     /// Starts the slot schedule at `now` if it is stopped and there is something to send.

@@ -20,7 +20,8 @@ pub struct Concealer {
     sample_rate: u32,
     min_period: usize,
     max_period: usize,
-    /// The last samples of real audio, oldest first; its length is fixed at construction.
+    /// The last samples of real audio, oldest first: empty until the first frame (good or
+    /// concealed), then always `3 × max_period` samples.
     history: Vec<i16>,
     /// How many samples of `history` hold real audio (from the end).
     filled: usize,
@@ -34,7 +35,8 @@ pub struct Concealer {
 }
 
 impl Concealer {
-    /// A concealer for PCM at `sample_rate` Hz; its history buffer is allocated here, once.
+    /// A concealer for PCM at `sample_rate` Hz; its history buffer is allocated once, with
+    /// the first frame.
     pub fn new(sample_rate: u32) -> Self {
         let rate = sample_rate.max(1000) as f32;
         let min_period = ((rate * MIN_PERIOD_MS / 1000.0) as usize).max(2);
@@ -43,7 +45,7 @@ impl Concealer {
             sample_rate: sample_rate.max(1000),
             min_period,
             max_period,
-            history: vec![0; 3 * max_period],
+            history: Vec::new(),
             filled: 0,
             period: max_period,
             phase: 0,
@@ -78,6 +80,13 @@ impl Concealer {
         self.filled = 0;
         self.lost_samples = 0;
         self.phase = 0;
+    }
+
+    /// Allocates the (silent) history on first use.
+    fn ensure_history(&mut self) {
+        if self.history.is_empty() {
+            self.history = vec![0; 3 * self.max_period];
+        }
     }
 
     fn ms_to_samples(&self, ms: usize) -> usize {
@@ -115,6 +124,7 @@ impl Concealer {
     }
 
     fn remember(&mut self, pcm: &[i16]) {
+        self.ensure_history();
         let len = self.history.len();
         if pcm.len() >= len {
             self.history.copy_from_slice(&pcm[pcm.len() - len..]);
@@ -127,6 +137,7 @@ impl Concealer {
 
     /// Fills `out` with one concealed frame (its length is the caller's frame length).
     pub fn conceal(&mut self, out: &mut [i16]) {
+        self.ensure_history();
         if self.lost_samples == 0 {
             self.period = self.estimate_period();
             self.phase = 0;

@@ -1,5 +1,5 @@
 //! The session's run loop: inbound datagrams checked and routed, and every timer served
-//! after each input, with the earliest next deadline kept for [`MediaSession::next_deadline`].
+//! after each input; [`MediaSession::next_deadline`] is the earliest timer of the state left.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -8,28 +8,7 @@ use bytes::Bytes;
 
 use super::source::SourceVerdict;
 use super::{MediaEvent, MediaOutput, MediaSession};
-use crate::codec::Codec;
 use crate::media::RtpPacket;
-use crate::sdp::{AudioCodec, NegotiatedMedia};
-
-/// The codec module's name for a negotiated codec.
-pub(super) fn codec_of(codec: AudioCodec) -> Codec {
-    match codec {
-        AudioCodec::G722 => Codec::G722,
-        AudioCodec::Pcmu => Codec::Pcmu,
-        AudioCodec::Pcma => Codec::Pcma,
-    }
-}
-
-/// Whether the peer is expected to send us RTP under `media`.
-pub(super) fn expects_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.receives() && !media.remote_rtp.ip().is_unspecified()
-}
-
-/// Whether we send RTP under `media`.
-pub(super) fn sends_rtp(media: &NegotiatedMedia) -> bool {
-    media.direction.sends() && !media.on_hold
-}
 
 impl MediaSession {
     /// An RTP datagram from `from`: checked, then handed to the receive path.
@@ -60,10 +39,9 @@ impl MediaSession {
         }
     }
 
-    /// Runs every timer due by `now` and recomputes the next deadline.
+    /// Runs every timer due by `now` (the next deadline follows from the state it leaves).
     pub(super) fn service(&mut self, now: Instant) {
         if self.finished {
-            self.deadline = None;
             return;
         }
         let to = self.source.remote();
@@ -77,14 +55,5 @@ impl MediaSession {
         if now >= self.rtcp.deadline() {
             self.send_rtcp(now, false);
         }
-        self.deadline = [
-            self.outbound.next_deadline(),
-            self.inbound.next_deadline(),
-            self.watchdog.deadline(),
-            Some(self.rtcp.deadline()),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
     }
 }

@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use super::negotiated::Negotiated;
 use super::types::{MediaEvent, MediaOutput, SessionConfig};
 use crate::codec::{Codec, Decoder};
 use crate::media::{
     AudioPacket, Concealer, DtmfReceiver, DtmfRxConfig, EventPayload, JitterBuffer, JitterConfig,
     JitterStats, Playout, Pushed, ReceiveStats, ReportBlock, RtpEventInput, RtpPacket, seq_newer,
 };
-use crate::sdp::NegotiatedMedia;
 
 /// Most packets the jitter buffer holds (about 80 s at 20 ms), whatever the configuration.
 const MAX_JITTER_CAPACITY: usize = 4096;
@@ -50,7 +50,7 @@ pub(super) struct Inbound {
 /// The capacity is kept within 1..=4096 packets (the buffer reserves it up front).
 pub(super) fn jitter_config(
     config: &SessionConfig,
-    media: &NegotiatedMedia,
+    media: &Negotiated,
     adaptive_max_delay: Option<Duration>,
 ) -> JitterConfig {
     let capacity = config.jitter_capacity.clamp(1, MAX_JITTER_CAPACITY);
@@ -69,6 +69,7 @@ pub(super) fn jitter_config(
 
 impl Inbound {
     /// A receive path for `codec` with this jitter buffer configuration.
+    #[inline]
     pub(super) fn new(codec: Codec, config: JitterConfig, playing: bool) -> Self {
         // `jitter_config` only builds valid settings; the default is the fallback regardless.
         let jitter = match JitterBuffer::new(config)

@@ -61,6 +61,7 @@
 
 mod dispatch;
 mod inbound;
+mod negotiated;
 mod outbound;
 mod packetizer;
 mod rtcp;
@@ -74,8 +75,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use self::dispatch::{codec_of, expects_rtp, sends_rtp};
 use self::inbound::{Inbound, jitter_config};
+use self::negotiated::{Negotiated, codec_of, expects_rtp, sends_rtp};
 use self::outbound::Outbound;
 use self::rtcp::RtcpState;
 use self::source::SourceFilter;
@@ -93,7 +94,7 @@ pub use self::types::{CallStats, MediaEvent, MediaOutput, SessionConfig};
 pub struct MediaSession {
     local_rtp: SocketAddr,
     local_rtcp: SocketAddr,
-    media: NegotiatedMedia,
+    media: Negotiated,
     config: SessionConfig,
     /// Adaptive playout: the jitter buffer's wait follows measured jitter up to this.
     adaptive_max_delay: Option<Duration>,
@@ -106,8 +107,6 @@ pub struct MediaSession {
     outputs: VecDeque<MediaOutput>,
     rejected: u64,
     finished: bool,
-    /// The earliest timer, recomputed after every input.
-    deadline: Option<Instant>,
 }
 
 impl MediaSession {
@@ -130,14 +129,17 @@ impl MediaSession {
         } else {
             SocketAddr::new(local_rtp.ip(), local_rtp.port().wrapping_add(1))
         };
-        let jitter = jitter_config(config, media, None);
+        let negotiated = Negotiated::from(media);
+        let jitter = jitter_config(config, &negotiated, None);
         let mut watchdog =
             Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
         watchdog.set_paused(!expects_rtp(media), now);
-        let mut session = Self {
+        // Nothing is due yet (the first RTCP report and the watchdogs lie ahead, no audio is
+        // queued), so no timer is run: the session is built in place.
+        Self {
             local_rtp,
             local_rtcp,
-            media: media.clone(),
+            media: negotiated,
             config: config.clone(),
             adaptive_max_delay: None,
             ssrc,
@@ -160,13 +162,10 @@ impl MediaSession {
                 codec.payload_bytes(media.ptime.max(1)),
             ),
             watchdog,
-            outputs: VecDeque::with_capacity(8),
+            outputs: VecDeque::new(),
             rejected: 0,
             finished: false,
-            deadline: None,
-        };
-        session.service(now);
-        session
+        }
     }
 
     /// Applies a renegotiation (re-INVITE / UPDATE): hold, resume, new remote address.
@@ -185,11 +184,12 @@ impl MediaSession {
             media.ptime,
             &mut self.outputs,
         );
-        let jitter = jitter_config(&self.config, media, self.adaptive_max_delay);
+        let negotiated = Negotiated::from(media);
+        let jitter = jitter_config(&self.config, &negotiated, self.adaptive_max_delay);
         self.inbound.set_codec(codec, jitter);
         self.inbound.set_playing(media.direction.receives());
         self.watchdog.set_paused(!expects_rtp(media), now);
-        self.media = media.clone();
+        self.media = negotiated;
         self.service(now);
     }
 
@@ -227,7 +227,18 @@ impl MediaSession {
 
     /// The earliest instant the session needs [`MediaSession::handle_timeout`].
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.deadline
+        if self.finished {
+            return None;
+        }
+        [
+            self.outbound.next_deadline(),
+            self.inbound.next_deadline(),
+            self.watchdog.deadline(),
+            Some(self.rtcp.deadline()),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The next output, if any.
@@ -301,7 +312,6 @@ impl MediaSession {
             self.service(now);
             self.send_rtcp(now, true);
             self.finished = true;
-            self.deadline = None;
         }
         self.stats(now)
     }

@@ -10,8 +10,6 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
-
 use super::packetizer::Packetizer;
 use super::types::{MediaEvent, MediaOutput};
 use crate::codec::{Codec, Encoder};
@@ -33,7 +31,6 @@ pub(super) struct Outbound {
     codec: Codec,
     config: PacerConfig,
     pacer: Pacer,
-    max_samples: usize,
     packets: Packetizer,
     /// Whether the negotiated direction lets us send.
     sending: bool,
@@ -68,19 +65,13 @@ fn build_pacer(codec: Codec, config: PacerConfig, seq: u16, ts: u32) -> (Pacer, 
     }
 }
 
-/// The pacer's queue limit in samples (as the pacer computes it).
-fn max_samples(config: &PacerConfig) -> usize {
-    let max = config.max_queue.as_nanos() * config.samples_per_frame as u128
-        / config.ptime.as_nanos().max(1);
-    usize::try_from(max).unwrap_or(usize::MAX)
-}
-
 impl Outbound {
     /// A send path; the first packet carries `seq` and `ts`.
     #[expect(
         clippy::too_many_arguments,
         reason = "one constructor for the whole send path"
     )]
+    #[inline]
     pub(super) fn new(
         codec: Codec,
         audio_pt: u8,
@@ -97,18 +88,7 @@ impl Outbound {
             codec,
             config,
             pacer,
-            max_samples: max_samples(&config),
-            packets: Packetizer {
-                ssrc,
-                audio_pt,
-                dtmf_pt,
-                encoder: Encoder::new(codec),
-                payload: vec![0; config.samples_per_frame.max(4)],
-                packet: BytesMut::with_capacity(2048),
-                send: SendStats::default(),
-                seq_skew: 0,
-                resume_marker: false,
-            },
+            packets: Packetizer::new(ssrc, audio_pt, dtmf_pt, Encoder::new(codec)),
             sending,
             last_slot: None,
             last_push: None,
@@ -157,10 +137,6 @@ impl Outbound {
         self.drain_events(out);
         self.codec = codec;
         self.packets.encoder = Encoder::new(codec);
-        let needed = wanted.samples_per_frame.max(4);
-        if self.packets.payload.len() < needed {
-            self.packets.payload.resize(needed, 0);
-        }
         self.rebuild(now, wanted);
     }
 
@@ -173,7 +149,6 @@ impl Outbound {
         let (pacer, config) = build_pacer(self.codec, config, self.pacer.next_seq(), ts);
         self.pacer = pacer;
         self.config = config;
-        self.max_samples = max_samples(&config);
         start
     }
 
@@ -182,7 +157,10 @@ impl Outbound {
         if pcm.is_empty() {
             return;
         }
-        let room = self.max_samples.saturating_sub(self.pacer.queued_samples());
+        let room = self
+            .pacer
+            .max_samples()
+            .saturating_sub(self.pacer.queued_samples());
         let take = pcm.get(..pcm.len().min(room)).unwrap_or(&[]);
         if self.pacer.push_pcm(now, take).is_ok() {
             self.last_push = Some(now);

@@ -23,12 +23,27 @@ const UDP_IP_OVERHEAD: usize = 28;
 const RTP_OVERHEAD: f64 = 40.0;
 /// Room for SR + one block + SDES + BYE.
 const RTCP_BUFFER: usize = 256;
+/// Characters of the SDES CNAME.
+const CNAME_LEN: usize = 16;
+/// The characters [`Rng::token`] draws from, in its order: the CNAME is the token the
+/// generator would have given, without a `String` to hold it.
+const CNAME_ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// A random CNAME: `CNAME_LEN` characters drawn exactly as `rng.token(CNAME_LEN)` draws them.
+fn random_cname(rng: &mut Rng) -> [u8; CNAME_LEN] {
+    let mut cname = [0u8; CNAME_LEN];
+    for c in &mut cname {
+        let index = rng.below(CNAME_ALPHABET.len() as u32) as usize;
+        *c = CNAME_ALPHABET.get(index).copied().unwrap_or(b'0');
+    }
+    cname
+}
 
 /// RTCP schedule and clock of one call.
 #[derive(Debug)]
 pub(super) struct RtcpState {
     rng: Rng,
-    cname: String,
+    cname: [u8; CNAME_LEN],
     next_at: Instant,
     initial: bool,
     avg_size: f64,
@@ -39,7 +54,6 @@ pub(super) struct RtcpState {
     received_mark: u64,
     epoch: Instant,
     wall: Duration,
-    buf: Vec<u8>,
     /// Reports sent so far.
     pub(super) reports_sent: u64,
     /// Whether the BYE went out.
@@ -48,8 +62,9 @@ pub(super) struct RtcpState {
 
 impl RtcpState {
     /// A schedule whose first report is due one (initial, halved) interval after `now`.
+    #[inline]
     pub(super) fn new(mut rng: Rng, now: Instant, ptime_ms: u32, payload_bytes: usize) -> Self {
-        let cname = rng.token(16);
+        let cname = random_cname(&mut rng);
         let per_second = 1000.0 / f64::from(ptime_ms.max(1));
         let session_bandwidth = (payload_bytes as f64 + RTP_OVERHEAD) * per_second * 2.0;
         let mut state = Self {
@@ -63,7 +78,6 @@ impl RtcpState {
             received_mark: 0,
             epoch: now,
             wall: Duration::ZERO,
-            buf: vec![0; RTCP_BUFFER],
             reports_sent: 0,
             bye_sent: false,
         };
@@ -113,16 +127,17 @@ impl RtcpState {
         bye: bool,
     ) -> Option<Bytes> {
         let blocks = block.as_slice();
-        let mut w = RtcpWriter::new(&mut self.buf);
+        let mut buf = [0u8; RTCP_BUFFER];
+        let mut w = RtcpWriter::new(&mut buf);
         let written = match sender {
             Some(info) => w.sender_report(ssrc, &info, blocks),
             None => w.receiver_report(ssrc, blocks),
         }
-        .and_then(|()| w.sdes_cname(ssrc, self.cname.as_bytes()))
+        .and_then(|()| w.sdes_cname(ssrc, &self.cname))
         .and_then(|()| if bye { w.bye(&[ssrc], None) } else { Ok(()) });
         let len = w.finish();
         written.ok()?;
-        let data = Bytes::copy_from_slice(self.buf.get(..len)?);
+        let data = Bytes::copy_from_slice(buf.get(..len)?);
         self.avg_size = update_avg_rtcp_size(self.avg_size, len + UDP_IP_OVERHEAD);
         self.reports_sent += 1;
         Some(data)
@@ -143,7 +158,8 @@ impl MediaSession {
         }
     }
 
-    /// Sends the compound report due by `now` (or a BYE), and schedules the next.
+    /// Sends the compound report due by `now` and schedules the next, or sends the BYE
+    /// (the last report: nothing is scheduled after it).
     pub(super) fn send_rtcp(&mut self, now: Instant, bye: bool) {
         let packets_sent = self.outbound.send_stats().packets;
         let we_sent = packets_sent > self.rtcp.sent_marks[0];
@@ -155,10 +171,12 @@ impl MediaSession {
         let block = self.inbound.report_block(now);
         let remote_sent = self.inbound.packets > self.rtcp.received_mark;
         let data = self.rtcp.write(self.ssrc, sender, block, bye);
-        self.rtcp.sent_marks = [self.rtcp.sent_marks[1], packets_sent];
-        self.rtcp.received_mark = self.inbound.packets;
-        self.rtcp.initial = false;
-        self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
+        if !bye {
+            self.rtcp.sent_marks = [self.rtcp.sent_marks[1], packets_sent];
+            self.rtcp.received_mark = self.inbound.packets;
+            self.rtcp.initial = false;
+            self.rtcp.next_at = now + self.rtcp.interval(we_sent, remote_sent);
+        }
         let to = self.rtcp_target();
         if let Some(data) = data
             && !to.ip().is_unspecified()
@@ -205,6 +223,24 @@ impl MediaSession {
                     .send_stats_mut()
                     .on_report_block(&block, arrival);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cname_is_the_token_the_generator_gives() {
+        for seed in [0, 1, 7, 0xdead_beef] {
+            let mut token_rng = Rng::from_seed(seed);
+            let token = token_rng.token(CNAME_LEN);
+            let mut cname_rng = Rng::from_seed(seed);
+            let cname = random_cname(&mut cname_rng);
+            assert_eq!(&cname[..], token.as_bytes());
+            // The generators stay in step: the draws after the CNAME are the same.
+            assert_eq!(cname_rng.next_u64(), token_rng.next_u64());
         }
     }
 }

@@ -166,7 +166,7 @@ impl DtmfReceiver {
             current: None,
             recent: [None; RECENT_KEYS],
             recent_next: 0,
-            ready: VecDeque::with_capacity(4),
+            ready: VecDeque::new(),
             stats: DtmfRxStats::default(),
         }
     }

@@ -118,7 +118,8 @@ pub struct JitterBuffer {
 }
 
 impl JitterBuffer {
-    /// A buffer with this configuration; memory for `capacity` slots is reserved now.
+    /// A buffer with this configuration; memory for `capacity` slots is taken when the first
+    /// packet arrives.
     pub fn new(config: JitterConfig) -> Result<Self, JitterConfigError> {
         config.validate()?;
         Ok(Self {
@@ -182,6 +183,7 @@ impl JitterBuffer {
     }
 
     fn start(&mut self, now: Instant, packet: AudioPacket) {
+        self.ring.allocate();
         let mut seqs = SeqExtender::new();
         let head = seqs.extend(packet.seq);
         self.stream = Some(Stream {

@@ -31,32 +31,44 @@ pub(super) enum SlotState {
     Dropped,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Slot {
     ext: u64,
     state: SlotState,
 }
 
+impl Slot {
+    /// A slot that belongs to no sequence number.
+    const VACANT: Self = Self {
+        ext: u64::MAX,
+        state: SlotState::Vacant,
+    };
+}
+
 /// Ring of `capacity` slots; slot `ext % capacity` belongs to one extended sequence number at a time.
+///
+/// The slots are allocated by [`Ring::allocate`] when a stream starts: until then every number
+/// is vacant (and [`Ring::set`] records nothing), so a call that never receives audio costs
+/// no memory.
 #[derive(Debug, Clone)]
 pub(super) struct Ring {
+    /// Empty until `allocate`, then `capacity` slots.
     slots: Vec<Slot>,
+    capacity: usize,
     buffered: usize,
 }
 
 impl Ring {
     pub(super) fn new(capacity: usize) -> Self {
-        let slots = (0..capacity.max(1))
-            .map(|_| Slot {
-                ext: u64::MAX,
-                state: SlotState::Vacant,
-            })
-            .collect();
-        Self { slots, buffered: 0 }
+        Self {
+            slots: Vec::new(),
+            capacity: capacity.max(1),
+            buffered: 0,
+        }
     }
 
     pub(super) fn capacity(&self) -> usize {
-        self.slots.len()
+        self.capacity
     }
 
     /// Frames currently buffered.
@@ -64,13 +76,22 @@ impl Ring {
         self.buffered
     }
 
-    fn index(&self, ext: u64) -> usize {
-        (ext % self.slots.len() as u64) as usize
+    /// Gives the ring its slots, if it has none yet.
+    pub(super) fn allocate(&mut self) {
+        if self.slots.is_empty() {
+            self.slots.resize(self.capacity, Slot::VACANT);
+        }
+    }
+
+    /// The slot of `ext` (`None` before the slots are allocated).
+    fn index(&self, ext: u64) -> Option<usize> {
+        ext.checked_rem(self.slots.len() as u64)
+            .map(|index| index as usize)
     }
 
     /// The state recorded for `ext`, or `Vacant` if the slot belongs to another number.
     pub(super) fn state(&self, ext: u64) -> &SlotState {
-        match self.slots.get(self.index(ext)) {
+        match self.index(ext).and_then(|index| self.slots.get(index)) {
             Some(slot) if slot.ext == ext => &slot.state,
             _ => &SlotState::Vacant,
         }
@@ -85,10 +106,12 @@ impl Ring {
     }
 
     /// Records `state` for `ext`, returning the frame that was buffered there for `ext`, if any.
-    /// A frame buffered under another number is never overwritten (the caller keeps the window).
+    /// A frame buffered under another number is never overwritten (the caller keeps the window);
+    /// nothing is recorded before [`Ring::allocate`].
     pub(super) fn set(&mut self, ext: u64, state: SlotState) -> Option<Stored> {
-        let index = self.index(ext);
-        let slot = self.slots.get_mut(index)?;
+        let slot = self
+            .index(ext)
+            .and_then(|index| self.slots.get_mut(index))?;
         let previous = if slot.ext == ext {
             std::mem::take(&mut slot.state)
         } else if matches!(slot.state, SlotState::Buffered(_)) {
@@ -113,10 +136,7 @@ impl Ring {
     /// Forgets everything; returns how many buffered frames were discarded.
     pub(super) fn clear(&mut self) -> usize {
         let dropped = self.buffered;
-        for slot in &mut self.slots {
-            slot.ext = u64::MAX;
-            slot.state = SlotState::Vacant;
-        }
+        self.slots.fill(Slot::VACANT);
         self.buffered = 0;
         dropped
     }
