@@ -1,7 +1,7 @@
 //! Writing SDP text as bytes, without `core::fmt`: the sink the printer writes to, and the
 //! decimal numbers it needs.
 
-/// Where printed text goes: a buffer, or a counter that sizes the buffer first.
+/// Where printed text goes (a byte buffer).
 pub(crate) trait Sink {
     /// Appends bytes (always UTF-8 text).
     fn put(&mut self, bytes: &[u8]);
@@ -15,20 +15,6 @@ pub(crate) trait Sink {
 impl Sink for Vec<u8> {
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
-    }
-}
-
-/// Counts the bytes instead of keeping them, to size a buffer exactly.
-#[derive(Debug, Default)]
-pub(crate) struct Count(pub(crate) usize);
-
-impl Sink for Count {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-
-    fn put_decimal(&mut self, n: u64) {
-        self.0 += decimal_len(n);
     }
 }
 
@@ -78,17 +64,6 @@ impl Decimal {
     }
 }
 
-/// The number of decimal digits of `n`.
-fn decimal_len(n: u64) -> usize {
-    let mut len = 1;
-    let mut rest = n / 10;
-    while rest > 0 {
-        len += 1;
-        rest /= 10;
-    }
-    len
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,9 +91,9 @@ mod tests {
         for n in cases {
             let d = Decimal::new(n);
             assert_eq!(d.as_bytes(), n.to_string().as_bytes());
-            let mut c = Count::default();
-            c.put_decimal(n);
-            assert_eq!(c.0, n.to_string().len());
+            let mut out = b"x".to_vec();
+            out.put_decimal(n);
+            assert_eq!(out, format!("x{n}").as_bytes());
         }
     }
 }
