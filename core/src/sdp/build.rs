@@ -5,7 +5,6 @@ use super::config::{AudioCodec, MediaConfig};
 use super::model::{
     Common, Connection, MediaDescription, Origin, SessionDescription, Timing, ip_fields,
 };
-use super::sink::Decimal;
 use super::text::Text;
 use smallvec::SmallVec;
 
@@ -83,7 +82,7 @@ pub(crate) struct AudioSpec<'a> {
 }
 
 fn pt_text(pt: u8) -> Text {
-    Text::copy_from_utf8(Decimal::new(u64::from(pt)).as_bytes())
+    Text::from_u8(pt)
 }
 
 /// Our audio `m=` section.

@@ -4,6 +4,8 @@
 //! Byte searches, like `str::split` and `str::split_once` with a `char` pattern but
 //! cheaper for the short lines and fields of a session description.
 
+use smallvec::SmallVec;
+
 /// One non-blank line of a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Line<'a> {
@@ -20,38 +22,26 @@ impl Line<'_> {
     }
 }
 
-/// The non-blank lines of `text`.
-pub(crate) fn lines(text: &str) -> Lines<'_> {
-    Lines {
-        rest: Some(text),
-        number: 0,
-    }
-}
-
-/// Iterator over the non-blank lines of a body (see [`lines`]).
-#[derive(Debug, Clone)]
-pub(crate) struct Lines<'a> {
-    /// What follows the last line read; `None` after the last line.
-    rest: Option<&'a str>,
-    /// Number of the last line read.
-    number: usize,
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = Line<'a>;
-
-    fn next(&mut self) -> Option<Line<'a>> {
-        loop {
-            let (line, tail) = next_field(self.rest?, b'\n');
-            self.rest = tail;
-            self.number += 1;
-            let text = trim_end(line);
-            if !text.is_empty() {
-                return Some(Line {
-                    number: self.number,
-                    text,
-                });
+/// Appends the non-blank lines of `text` to `all`, in order. Collecting stops after the
+/// first line numbered above `limit` that is not the first line (reading that one is an
+/// error).
+pub(crate) fn collect_lines<'a>(text: &'a str, limit: usize, all: &mut SmallVec<[Line<'a>; 32]>) {
+    let mut rest = text;
+    let mut number = 0;
+    loop {
+        number += 1;
+        let (line, tail) = next_field(rest, b'\n');
+        let line = trim_end(line);
+        if !line.is_empty() {
+            let over = number > limit && !all.is_empty();
+            all.push(Line { number, text: line });
+            if over {
+                break;
             }
+        }
+        match tail {
+            Some(tail) => rest = tail,
+            None => break,
         }
     }
 }
@@ -134,8 +124,17 @@ fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn collect(text: &str, limit: usize) -> SmallVec<[Line<'_>; 32]> {
+        let mut all = SmallVec::new();
+        collect_lines(text, limit, &mut all);
+        all
+    }
+
     fn all(text: &str) -> Vec<(usize, &str)> {
-        lines(text).map(|l| (l.number, l.text)).collect()
+        collect(text, usize::MAX)
+            .iter()
+            .map(|l| (l.number, l.text))
+            .collect()
     }
 
     #[test]
@@ -182,8 +181,15 @@ mod tests {
     }
 
     #[test]
+    fn collecting_stops_after_the_first_line_over_the_limit() {
+        assert_eq!(collect("\n\n\nv=0\na\nb\nc", 2).len(), 2);
+        assert_eq!(collect("v=0\na\nb\nc", 2).len(), 3);
+        assert_eq!(collect("v=0\na\nb\nc", 10).len(), 4);
+    }
+
+    #[test]
     fn kind_is_the_first_byte() {
-        let l = lines("m=audio").next();
-        assert_eq!(l.map(|l| l.kind()), Some(b'm'));
+        let l = collect("m=audio", 10);
+        assert_eq!(l.first().map(|l| l.kind()), Some(b'm'));
     }
 }

@@ -1,11 +1,10 @@
 //! The session description: session-level fields and media sections (RFC 4566 §5).
 
 use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
-use super::lines::split_once;
-use super::sink::ipv4_text;
+use super::lines::{fields, split_once};
 use super::text::Text;
 use smallvec::SmallVec;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -64,7 +63,10 @@ impl Connection {
         }
         let address = self.address.as_str();
         let host = split_once(address, b'/').map_or(address, |(host, _)| host);
-        let ip: IpAddr = host.parse().ok()?;
+        let ip = match canonical_ipv4(host) {
+            Some(v4) => IpAddr::V4(v4),
+            None => host.parse().ok()?,
+        };
         let family_ok = match ip {
             IpAddr::V4(_) => self.addrtype.eq_ignore_ascii_case("IP4"),
             IpAddr::V6(_) => self.addrtype.eq_ignore_ascii_case("IP6"),
@@ -73,13 +75,36 @@ impl Connection {
     }
 }
 
+/// A dotted-quad IPv4 address without leading zeros, read without `str::parse` (which
+/// decides everything else, and reads these the same way).
+fn canonical_ipv4(s: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = fields(s, b'.');
+    for slot in &mut octets {
+        let part = parts.next()?.as_bytes();
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part.first() == Some(&b'0')) {
+            return None;
+        }
+        let mut n: u16 = 0;
+        for &b in part {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n = n * 10 + u16::from(digit);
+        }
+        *slot = u8::try_from(n).ok()?;
+    }
+    match parts.next() {
+        Some(_) => None,
+        None => Some(Ipv4Addr::from(octets)),
+    }
+}
+
 /// The `addrtype` and `address` fields for an IP address.
 pub(crate) fn ip_fields(ip: IpAddr) -> (Text, Text) {
     match ip {
-        IpAddr::V4(v4) => (
-            Text::from_static("IP4"),
-            Text::copy_from_utf8(&ipv4_text(v4)),
-        ),
+        IpAddr::V4(v4) => (Text::from_static("IP4"), Text::from_ipv4(v4)),
         IpAddr::V6(v6) => (Text::from_static("IP6"), Text::from(v6.to_string())),
     }
 }
@@ -270,7 +295,38 @@ impl SessionDescription {
 
 #[cfg(test)]
 mod tests {
-    use super::payload_type;
+    use super::{canonical_ipv4, payload_type};
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn canonical_ipv4_agrees_with_str_parse() {
+        let cases = [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.47.16.5",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..2.3",
+            "",
+            "1.2.3.4 ",
+            "a.b.c.d",
+            "1.2.3.04",
+            "1.2.3.0",
+            "::1",
+            "1234.1.1.1",
+            "+1.2.3.4",
+        ];
+        for s in cases {
+            if let Some(ip) = canonical_ipv4(s) {
+                assert_eq!(s.parse::<Ipv4Addr>().ok(), Some(ip), "{s:?}");
+            }
+        }
+        assert_eq!(canonical_ipv4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(canonical_ipv4("01.2.3.4"), None);
+    }
 
     #[test]
     fn payload_types_parse_like_str_parse() {

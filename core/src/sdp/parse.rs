@@ -3,7 +3,7 @@
 
 use super::attribute::{parse_attribute, parse_u16, parse_u64};
 use super::error::{SdpError, SdpErrorKind as K};
-use super::lines::{Line, fields, lines, split_once};
+use super::lines::{Line, collect_lines, fields, split_once};
 use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
 use super::text::Text;
 use bytes::Bytes;
@@ -54,16 +54,9 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&self) -> Result<SessionDescription, SdpError> {
-        // Collected first, so that attribute lists can be sized once; collecting stops at the
-        // first line over the limit after the first (reading it is an error).
-        let mut all: SmallVec<[Line<'_>; 32]> = SmallVec::new();
-        for line in lines(self.text) {
-            let over = line.number > MAX_LINES && !all.is_empty();
-            all.push(line);
-            if over {
-                break;
-            }
-        }
+        // Collected first, so that attribute lists can be sized once.
+        let mut all = SmallVec::new();
+        collect_lines(self.text, MAX_LINES, &mut all);
         let Some((first, rest)) = all.split_first() else {
             return Err(SdpError::new(0, K::Empty));
         };

@@ -7,7 +7,7 @@
 
 use super::attribute::Attribute;
 use super::model::{Common, Connection, MediaDescription, SessionDescription};
-use super::sink::{Count, Sink};
+use super::sink::Sink;
 use super::text::Text;
 use bytes::Bytes;
 use std::fmt;
@@ -20,11 +20,20 @@ impl SessionDescription {
 
     /// The canonical text as a buffer, ready to be a SIP body.
     pub fn to_bytes(&self) -> Bytes {
-        let mut count = Count::default();
-        description(&mut count, self);
-        let mut out = Vec::with_capacity(count.0);
+        let mut out = Vec::with_capacity(self.printed_len_hint());
         description(&mut out, self);
         Bytes::from(out)
+    }
+
+    /// A generous estimate of the printed length, so that printing allocates once for
+    /// typical descriptions (a longer one grows the buffer).
+    fn printed_len_hint(&self) -> usize {
+        let lines: usize = self
+            .media
+            .iter()
+            .map(|m| 1 + m.common.attributes.len() + m.connections.len())
+            .sum();
+        160 + 40 * (lines + self.common.attributes.len())
     }
 }
 

@@ -4,12 +4,14 @@ use bytes::Bytes;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::net::Ipv4Addr;
 
 /// An immutable UTF-8 string that shares the buffer it was parsed from.
 ///
 /// Parsing slices the received body instead of copying every field; building a
-/// description from code takes a `&'static str` or a `String`. Short texts made at run
-/// time (payload types, addresses) are stored inline, without an allocation.
+/// description from code takes a `&'static str` or a `String`. Short texts built in code
+/// (static names, payload types, addresses) are stored inline: no allocation, no shared
+/// count to maintain.
 #[derive(Clone, Default)]
 pub struct Text(Repr);
 
@@ -31,9 +33,24 @@ impl Default for Repr {
 }
 
 impl Text {
-    /// A text from a static string, without copying.
+    /// A text from a static string: kept inline when short, else shared without copying.
     pub const fn from_static(s: &'static str) -> Self {
-        Text(Repr::Shared(Bytes::from_static(s.as_bytes())))
+        let bytes = s.as_bytes();
+        if bytes.len() > INLINE {
+            return Text(Repr::Shared(Bytes::from_static(bytes)));
+        }
+        let mut buf = [0; INLINE];
+        let mut i = 0;
+        // A `const fn` copies byte by byte; `i` stays below `bytes.len()` <= INLINE.
+        while i < bytes.len() {
+            buf[i] = bytes[i];
+            i += 1;
+        }
+        // At most INLINE (22) bytes, so the length fits.
+        Text(Repr::Inline {
+            len: bytes.len() as u8,
+            buf,
+        })
     }
 
     /// A text that copies `s`.
@@ -48,11 +65,23 @@ impl Text {
         Text(Repr::Shared(b))
     }
 
-    /// A text written at run time (a number, an address): copied, inline when short.
-    pub(crate) fn copy_from_utf8(b: &[u8]) -> Self {
-        std::str::from_utf8(b)
-            .map(Text::copy_from_str)
-            .unwrap_or_default()
+    /// A number written in decimal, inline (a payload type in a built `m=` line).
+    pub(crate) fn from_u8(n: u8) -> Self {
+        let mut w = InlineWriter::default();
+        w.push_u8(n);
+        w.finish()
+    }
+
+    /// A dotted-quad IPv4 address, inline (at most 15 bytes).
+    pub(crate) fn from_ipv4(ip: Ipv4Addr) -> Self {
+        let mut w = InlineWriter::default();
+        for (i, octet) in ip.octets().into_iter().enumerate() {
+            if i > 0 {
+                w.push(b'.');
+            }
+            w.push_u8(octet);
+        }
+        w.finish()
     }
 
     /// An inline copy of `s` (valid UTF-8), when it is short enough.
@@ -103,6 +132,42 @@ impl Text {
     /// ASCII case-insensitive comparison.
     pub fn eq_ignore_ascii_case(&self, other: &str) -> bool {
         self.as_bytes().eq_ignore_ascii_case(other.as_bytes())
+    }
+}
+
+/// Builds a short ASCII text in place (numbers and addresses written at run time).
+#[derive(Default)]
+struct InlineWriter {
+    len: u8,
+    buf: [u8; INLINE],
+}
+
+impl InlineWriter {
+    /// Appends one ASCII byte; bytes beyond the inline capacity are dropped (callers
+    /// write at most 15).
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(usize::from(self.len)) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// Appends `n` in decimal.
+    fn push_u8(&mut self, n: u8) {
+        if n >= 100 {
+            self.push(b'0' + n / 100);
+        }
+        if n >= 10 {
+            self.push(b'0' + n / 10 % 10);
+        }
+        self.push(b'0' + n % 10);
+    }
+
+    fn finish(self) -> Text {
+        Text(Repr::Inline {
+            len: self.len,
+            buf: self.buf,
+        })
     }
 }
 
@@ -179,6 +244,7 @@ impl fmt::Debug for Text {
 #[cfg(test)]
 mod tests {
     use super::Text;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn static_and_owned_texts_compare_equal() {
@@ -201,5 +267,16 @@ mod tests {
         assert!(Text::copy_from_str("").is_empty());
         assert!(Text::default().is_empty());
         assert_eq!(std::mem::size_of::<Text>(), 32);
+    }
+
+    #[test]
+    fn numbers_and_addresses_match_the_standard_formatting() {
+        for n in [0u8, 7, 9, 10, 99, 100, 101, 255] {
+            assert_eq!(Text::from_u8(n), n.to_string().as_str());
+        }
+        for ip in ["0.0.0.0", "127.0.0.1", "10.47.16.5", "255.255.255.255"] {
+            let ip: Ipv4Addr = ip.parse().unwrap_or_else(|e| panic!("{ip}: {e}"));
+            assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
+        }
     }
 }
