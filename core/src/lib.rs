@@ -22,6 +22,7 @@ pub mod auth;
 pub mod codec;
 mod config;
 pub mod endpoint;
+mod hash;
 pub mod media;
 mod ports;
 mod rng;

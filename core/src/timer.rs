@@ -7,79 +7,11 @@
 //! the calls.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::BinaryHeap;
+use std::hash::Hash;
 use std::time::Instant;
 
-/// A fast multiplicative hasher for keys the core mints itself (ids, timer keys, local
-/// socket addresses). Not collision-resistant: never key it by data read off the wire.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct IdHasher {
-    hash: u64,
-}
-
-impl IdHasher {
-    const SEED: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn write_isize(&mut self, i: isize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves its best-mixed bits on top; the table indexes by the low ones.
-        self.hash.rotate_left(26)
-    }
-}
-
-/// Builds [`IdHasher`]s.
-pub(crate) type BuildIdHasher = BuildHasherDefault<IdHasher>;
-
-/// A map keyed by the core's own ids.
-pub(crate) type IdMap<K, V> = HashMap<K, V, BuildIdHasher>;
-
-/// A set of the core's own ids.
-pub(crate) type IdSet<K> = HashSet<K, BuildIdHasher>;
+use crate::hash::IdMap;
 
 /// One heap entry; ordered so that the earliest deadline (then the oldest entry) is on top.
 #[derive(Debug)]

@@ -14,6 +14,11 @@ fn encode_and_decode_do_not_allocate() {
     let pcm: Vec<i16> = (0..320)
         .map(|i| ((i * 7919) % 30000 - 15000) as i16)
         .collect();
+    // The counter sees this thread's allocations.
+    let before = allocations();
+    let probe = std::hint::black_box(vec![0u8; 64]);
+    assert!(allocations() > before, "the counting allocator counts");
+    drop(probe);
     let mut payload = [0u8; 160];
     let mut out = [0i16; 320];
     for codec in Codec::ALL {

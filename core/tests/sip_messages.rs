@@ -434,3 +434,26 @@ fn status_line_rules() {
         ParseError::DiscardResponse(Problem::Header(HeaderError::Missing("Call-ID")))
     );
 }
+
+#[test]
+fn every_via_value_is_checked_in_lists_and_lines() {
+    let good = "SIP/2.0/UDP p;branch=z9hG4bK2";
+    let bad = "SIP/2.0 p";
+    for (vias, ok) in [
+        (format!("Via: {good}, {good}\r\nVia: {good}\r\n"), true),
+        (format!("Via: {good}, {bad}\r\n"), false),
+        (format!("Via: {good}\r\nVia: {bad}\r\n"), false),
+        (format!("Via: {good}\r\nVia: {good}, {bad}\r\n"), false),
+    ] {
+        let text = format!("OPTIONS sip:a@b SIP/2.0\r\n{BASE}{vias}l: 0\r\n\r\n");
+        let result = sip::parse_validated(Bytes::copy_from_slice(text.as_bytes()));
+        match (ok, result) {
+            (true, Ok(m)) => assert_eq!(m.headers().vias().count(), 4),
+            (false, Err(e)) => {
+                assert_eq!(e.problem(), Problem::Header(HeaderError::Malformed("Via")));
+                assert_eq!(e.status(), Some(StatusCode::BAD_REQUEST));
+            }
+            (ok, other) => panic!("{vias:?}: expected ok={ok}, got {other:?}"),
+        }
+    }
+}

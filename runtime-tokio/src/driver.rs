@@ -269,12 +269,16 @@ impl Driver {
         }
         match event {
             Event::IncomingCall { call, info } => {
-                let incoming = Incoming::new(call, *info, self.queues.commands.clone());
+                let incoming = Incoming::new(
+                    call,
+                    Arc::unwrap_or_clone(info),
+                    self.queues.commands.clone(),
+                );
                 if self.queues.incoming.try_send(incoming).is_err() && self.hook.is_none() {
                     tracing::warn!(%call, "incoming call queue full; call left unanswered");
                 }
             }
-            Event::CallStarted { call, info } => self.started(call, Arc::new(*info)),
+            Event::CallStarted { call, info } => self.started(call, info),
             Event::Audio { call, frame } => self.deliver(call, CallEvent::Audio(frame)),
             Event::Dtmf {
                 call,
@@ -311,7 +315,7 @@ impl Driver {
                     call_id: call,
                     reason,
                     stats,
-                    info: Arc::new(*info),
+                    info,
                 };
                 if let Some(slot) = self.calls.remove(&call) {
                     self.metrics.calls_active.fetch_sub(1, Ordering::Relaxed);

@@ -3,6 +3,7 @@
 //! Refusals before the application knows the call are [`Event::CallRejected`].
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use super::call::{Call, CallState, CallTimer, DECISION_TIMEOUT};
 use super::dialog::{Dialog, concat};
@@ -14,19 +15,16 @@ use super::transaction::TxId;
 use super::{CommandError, Endpoint, TimerKey};
 use crate::config::AnswerPolicy;
 use crate::sdp::{SessionDescription, answer_offer};
-use crate::sip::{HeaderName, Request};
+use crate::sip::{HeaderName, Request, SipStr};
 
 impl Endpoint {
     /// A new INVITE (no To tag) that passed the generic checks.
-    pub(crate) fn admit(&mut self, tx: TxId, req: Request, remote: SocketAddr) {
-        let call_id = req
-            .call_id()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
+    pub(crate) fn admit(&mut self, tx: TxId, req: Arc<Request>, remote: SocketAddr) {
+        let call_id = req.call_id().unwrap_or_default();
         let from_tag = req
             .from()
             .ok()
-            .and_then(|f| f.tag().map(str::to_owned))
+            .and_then(|f| f.tag_shared())
             .unwrap_or_default();
         let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
         let merge = (call_id.clone(), from_tag, seq);
@@ -55,7 +53,9 @@ impl Endpoint {
                 .is_some_and(|t| t.is("application", "sdp"))
         {
             let mut resp = self.tagged_response(&req, 415, "Unsupported Media Type");
-            let _ = resp.headers_mut().push(HeaderName::ACCEPT, ACCEPT_SDP);
+            let _ = resp
+                .headers_mut()
+                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
             self.server_respond(tx, &resp);
             return;
         }
@@ -101,7 +101,7 @@ impl Endpoint {
                     let _ = resp.headers_mut().push(HeaderName::WARNING, warning);
                     self.server_respond(tx, &resp);
                     self.emit(Event::CallRejected {
-                        sip_call_id: call_id,
+                        sip_call_id: call_id.as_str().to_owned(),
                         status: 488,
                         reason: "Not Acceptable Here".into(),
                     });
@@ -116,7 +116,7 @@ impl Endpoint {
         };
         let from = req.from().ok();
         let info = CallInfo {
-            sip_call_id: call_id,
+            sip_call_id: call_id.as_str().to_owned(),
             session_id: session_id.unwrap_or_else(|| self.rng.token(16)),
             room_id,
             caller: from
@@ -155,7 +155,7 @@ impl Endpoint {
             AnswerPolicy::Ask => {
                 let info = self.calls.get_mut(&id).map(|c| {
                     c.told_app = true;
-                    Box::new(c.info.clone())
+                    Arc::clone(&c.info)
                 });
                 if let Some(info) = info {
                     self.emit(Event::IncomingCall { call: id, info });
@@ -171,23 +171,20 @@ impl Endpoint {
         let to = req.to().ok()?;
         let tag = self.rng.token(10);
         let remote_target = match req.contact() {
-            Some(Ok(contact)) => contact.address().map(|a| a.uri().as_str().to_owned()),
+            Some(Ok(contact)) => contact.address().map(|a| a.uri().clone()),
             _ => None,
         }
-        .unwrap_or_else(|| from.uri().as_str().to_owned());
+        .unwrap_or_else(|| from.uri().clone());
         Some(Dialog {
-            call_id: req.call_id().ok()?.as_str().to_owned(),
-            local: concat(&[to.as_str(), ";tag=", &tag]),
-            local_tag: tag,
-            remote: from.as_str().to_owned(),
+            call_id: req.call_id().ok()?,
+            local: concat(&[to.as_str(), ";tag=", &tag]).into(),
+            local_tag: tag.into(),
+            remote: from.as_sip_str().clone(),
             local_seq: 0,
             remote_seq: Some(req.cseq().ok()?.seq),
             remote_target,
-            route_set: req
-                .headers()
-                .values(&HeaderName::RECORD_ROUTE)
-                .map(|v| v.as_str().trim().to_owned())
-                .collect(),
+            // List elements come trimmed.
+            route_set: req.headers().values(&HeaderName::RECORD_ROUTE).collect(),
             peer: remote,
         })
     }
@@ -360,10 +357,8 @@ impl Endpoint {
     }
 
     /// Dialog key of an inbound request's call, if it names a live one.
-    pub(crate) fn find_dialog(&self, req: &Request, tag: &str) -> Option<CallId> {
+    pub(crate) fn find_dialog(&self, req: &Request, tag: &SipStr) -> Option<CallId> {
         let call_id = req.call_id().ok()?;
-        self.dialogs
-            .get(&(call_id.as_str().to_owned(), tag.to_owned()))
-            .copied()
+        self.dialogs.get(&(call_id, tag.clone())).copied()
     }
 }

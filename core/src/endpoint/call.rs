@@ -2,6 +2,7 @@
 //! session, and the single place where it ends (`end_call`), which releases everything.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,7 +15,7 @@ use super::{Endpoint, Output, SocketRequest, TimerKey};
 use crate::auth::DigestClient;
 use crate::sdp::{NegotiatedMedia, SessionDescription};
 use crate::session::MediaSession;
-use crate::sip::{HeaderName, Method, Request};
+use crate::sip::{HeaderName, Method, Request, SipStr};
 
 /// Where a call is on its way to established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,13 +74,14 @@ pub(crate) const DECISION_TIMEOUT: Duration = Duration::from_secs(180);
 /// One call.
 #[derive(Debug)]
 pub(crate) struct Call {
-    pub(crate) info: CallInfo,
+    /// Shared with the events that carry it (copied only if it changes meanwhile).
+    pub(crate) info: Arc<CallInfo>,
     pub(crate) dialog: Dialog,
     pub(crate) state: CallState,
     /// The INVITE transaction (server for inbound, client for outbound).
     pub(crate) invite_tx: Option<TxId>,
     /// Inbound: the INVITE we answer. Outbound: the INVITE we sent.
-    pub(crate) invite: Option<Request>,
+    pub(crate) invite: Option<Arc<Request>>,
     /// Inbound: the caller's offer. Outbound: our offer.
     pub(crate) offer: Option<SessionDescription>,
     /// The last description we sent (answer or offer).
@@ -119,9 +121,10 @@ impl Call {
     /// Records the negotiated media and the codec facts the application sees.
     pub(crate) fn set_negotiated(&mut self, media: NegotiatedMedia) {
         let codec = super::messages::codec_of(media.codec);
-        self.info.codec = Some(codec);
-        self.info.sample_rate = codec.sample_rate();
-        self.info.dtmf_payload_type = media.telephone_event;
+        let info = Arc::make_mut(&mut self.info);
+        info.codec = Some(codec);
+        info.sample_rate = codec.sample_rate();
+        info.dtmf_payload_type = media.telephone_event;
         self.on_hold = media.on_hold;
         self.negotiated = Some(media);
     }
@@ -129,7 +132,7 @@ impl Call {
     /// A call in its first state.
     pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Call {
         Call {
-            info,
+            info: Arc::new(info),
             dialog,
             state,
             invite_tx: None,
@@ -190,7 +193,7 @@ impl Endpoint {
             sent_by: &self.sent_by,
             branch: &branch,
             contact: &self.contact,
-            user_agent: self.config.user_agent.as_deref(),
+            user_agent: self.user_agent.as_ref(),
         };
         let dialog = &mut self.calls.get_mut(&call)?.dialog;
         let req = dialog.request(method, seq, &local)?;
@@ -240,7 +243,9 @@ impl Endpoint {
         let Some((mut bye, dest)) = self.dialog_request(id, Method::Bye, None) else {
             return;
         };
-        let _ = bye.headers_mut().push(HeaderName::REASON, "Q.850;cause=16");
+        let _ = bye
+            .headers_mut()
+            .push(HeaderName::REASON, SipStr::from_static("Q.850;cause=16"));
         self.client_send(bye, dest, None, Purpose::Bye);
     }
 
@@ -252,7 +257,7 @@ impl Endpoint {
                 call: id,
                 reason,
                 stats,
-                info: Box::new(call.info),
+                info: call.info,
             });
         }
     }

@@ -62,7 +62,7 @@ impl Endpoint {
     }
     /// The metadata of a live call.
     pub fn call_info(&self, call: CallId) -> Option<&CallInfo> {
-        self.calls.get(&call).map(|c| &c.info)
+        self.calls.get(&call).map(|c| &*c.info)
     }
     /// The local RTP address of a call, once its media port is chosen.
     pub fn media_addr(&self, call: CallId) -> Option<SocketAddr> {

@@ -3,27 +3,27 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::sip::{HeaderName, Method, Request, Uri};
+use crate::sip::{HeaderName, Method, Request, SipStr, Uri};
 
 /// One dialog, early or confirmed, as seen from our side.
 #[derive(Debug, Clone)]
 pub(crate) struct Dialog {
     /// The SIP Call-ID.
-    pub(crate) call_id: String,
+    pub(crate) call_id: SipStr,
     /// Our tag (To tag of an inbound call, From tag of an outbound one).
-    pub(crate) local_tag: String,
+    pub(crate) local_tag: SipStr,
     /// Our From (in requests we send) header value, tag included.
-    pub(crate) local: String,
+    pub(crate) local: SipStr,
     /// The peer's header value, tag included once known.
-    pub(crate) remote: String,
+    pub(crate) remote: SipStr,
     /// Our CSeq counter.
     pub(crate) local_seq: u32,
     /// The highest CSeq the peer used.
     pub(crate) remote_seq: Option<u32>,
     /// Where requests go: the peer's Contact URI.
-    pub(crate) remote_target: String,
+    pub(crate) remote_target: Uri,
     /// Route values (in the order our requests carry them).
-    pub(crate) route_set: Vec<String>,
+    pub(crate) route_set: Vec<SipStr>,
     /// The address the peer's signalling came from (used when no URI names an IP).
     pub(crate) peer: SocketAddr,
 }
@@ -66,21 +66,23 @@ pub(crate) struct Local<'a> {
     /// A fresh branch (magic cookie included).
     pub(crate) branch: &'a str,
     /// Our Contact value.
-    pub(crate) contact: &'a str,
+    pub(crate) contact: &'a SipStr,
     /// User-Agent value, if any.
-    pub(crate) user_agent: Option<&'a str>,
+    pub(crate) user_agent: Option<&'a SipStr>,
 }
 
 impl Dialog {
     /// Where the next in-dialog request goes: the first route, else the remote target,
     /// else the peer's source address (the core does no DNS).
     pub(crate) fn destination(&self) -> SocketAddr {
-        let first = self
-            .route_set
-            .first()
-            .map(|r| inner_uri(r))
-            .unwrap_or(self.remote_target.as_str());
-        uri_addr(first).unwrap_or(self.peer)
+        match self.route_set.first() {
+            Some(route) => uri_addr(inner_uri(route)),
+            None => self
+                .remote_target
+                .host_ip()
+                .map(|ip| SocketAddr::new(ip, self.remote_target.port().unwrap_or(5060))),
+        }
+        .unwrap_or(self.peer)
     }
 
     /// Builds an in-dialog request; `seq` is the CSeq number (a new one when `None`).
@@ -97,7 +99,7 @@ impl Dialog {
                 self.local_seq
             }
         };
-        let uri = Uri::parse(&self.remote_target).ok()?;
+        let uri = self.remote_target.clone();
         let mut b = Request::builder(method.clone(), uri)
             .header(
                 HeaderName::VIA,
@@ -109,7 +111,7 @@ impl Dialog {
                     ";rport",
                 ]),
             )
-            .header(HeaderName::MAX_FORWARDS, "70");
+            .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"));
         for route in &self.route_set {
             b = b.header(HeaderName::ROUTE, route.clone());
         }
@@ -122,10 +124,10 @@ impl Dialog {
                 concat(&[&decimal(seq), " ", method.as_str()]),
             );
         if method != Method::Bye && method != Method::Ack {
-            b = b.header(HeaderName::CONTACT, local.contact.to_owned());
+            b = b.header(HeaderName::CONTACT, local.contact.clone());
         }
         if let Some(ua) = local.user_agent {
-            b = b.header(HeaderName::USER_AGENT, ua.to_owned());
+            b = b.header(HeaderName::USER_AGENT, ua.clone());
         }
         b.build().ok()
     }

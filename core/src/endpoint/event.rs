@@ -1,6 +1,7 @@
 //! Events the endpoint reports to the application.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::codec::Codec;
@@ -124,21 +125,21 @@ pub enum Event {
         /// The call.
         call: CallId,
         /// Its metadata (with the codec chosen from the offer, when the INVITE had one).
-        info: Box<CallInfo>,
+        info: Arc<CallInfo>,
     },
     /// The remote side is ringing (outbound calls, 180/183).
     Ringing {
         /// The call.
         call: CallId,
         /// Its metadata (the session id is known from the dial on).
-        info: Box<CallInfo>,
+        info: Arc<CallInfo>,
     },
     /// The call is established (inbound: ACK received; outbound: 2xx received); media runs.
     CallStarted {
         /// The call.
         call: CallId,
         /// Its metadata, with the negotiated codec.
-        info: Box<CallInfo>,
+        info: Arc<CallInfo>,
     },
     /// A frame of decoded inbound audio.
     Audio {
@@ -186,7 +187,7 @@ pub enum Event {
         /// Final media statistics.
         stats: CallStats,
         /// The call's metadata.
-        info: Box<CallInfo>,
+        info: Arc<CallInfo>,
     },
     /// An inbound INVITE was refused before a call existed (auth, capacity, SDP, ...).
     CallRejected {

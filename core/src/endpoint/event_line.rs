@@ -238,7 +238,7 @@ mod tests {
         let line = lines
             .line(&Event::CallStarted {
                 call: CallId(1),
-                info: Box::new(info()),
+                info: std::sync::Arc::new(info()),
             })
             .unwrap();
         assert_eq!(
@@ -255,7 +255,7 @@ mod tests {
         let mut lines = EventLines::new();
         lines.line(&Event::CallStarted {
             call: CallId(1),
-            info: Box::new(info()),
+            info: std::sync::Arc::new(info()),
         });
         let dtmf = Event::Dtmf {
             call: CallId(1),
@@ -277,7 +277,7 @@ mod tests {
                 rtt_ms: None,
                 ..CallStats::default()
             },
-            info: Box::new(info()),
+            info: std::sync::Arc::new(info()),
         };
         let line = lines.line(&ended).unwrap();
         assert!(line.starts_with("{\"event\":\"call_ended\",\"session_id\":\"s-1\",\"call_id\":\"abc@host\",\"reason\":\"bye\",\"bye_reason\":\"Q.850;cause=16\",\"stats\":{"));
@@ -317,7 +317,7 @@ mod tests {
         outbound.direction = CallDirection::Outbound;
         let ringing = Event::Ringing {
             call: CallId(7),
-            info: Box::new(outbound),
+            info: std::sync::Arc::new(outbound),
         };
         assert_eq!(
             lines.line(&ringing).unwrap(),

@@ -2,6 +2,8 @@
 //! processed (400, 416, 420, 483, 405, 501, 481), match transactions, and route the rest
 //! to admission (new INVITEs) or to the call's dialog.
 
+use std::sync::Arc;
+
 use std::net::SocketAddr;
 
 use bytes::Bytes;
@@ -9,7 +11,7 @@ use bytes::Bytes;
 use super::Endpoint;
 use super::messages::{ACCEPT_SDP, via_destination};
 use super::transaction::{KeyMethod, ServerKey, ServerState, TxId};
-use crate::sip::{self, HeaderName, Message, Method, ParseError, Request, Scheme};
+use crate::sip::{self, HeaderName, Message, Method, ParseError, Request, Scheme, SipStr};
 
 /// Extensions we implement (none: every `Require` tag is unsupported).
 const SUPPORTED: &[&str] = &[];
@@ -37,7 +39,7 @@ impl Endpoint {
             .is_some_and(|s| s.method.as_ref() == Some(&Method::Ack));
         match e.response() {
             Some(mut resp) if !is_ack => {
-                if let Some(server) = &self.config.user_agent {
+                if let Some(server) = &self.user_agent {
                     let _ = resp.headers_mut().push(HeaderName::SERVER, server.clone());
                 }
                 let dest = e
@@ -68,8 +70,8 @@ impl Endpoint {
             self.drops.unparseable += 1;
             return;
         };
-        req.stamp_received(remote);
         if req.method() == &Method::Ack {
+            // Nothing answers an ACK: its Via is never stamped.
             self.ack(req, &key);
             return;
         }
@@ -77,7 +79,10 @@ impl Endpoint {
             self.server_retransmission(tx);
             return;
         }
+        req.stamp_received(remote);
         let dest = req.via().map_or(remote, |v| via_destination(&v, remote));
+        // Shared by the transaction (to answer a CANCEL) and the call it creates.
+        let req = Arc::new(req);
         let tx = self.server_create(key, &req, dest);
         if req.method() == &Method::Invite {
             let trying = self.response(&req, 100, "Trying");
@@ -93,7 +98,7 @@ impl Endpoint {
     }
 
     /// The checks every new request goes through, then its handler.
-    fn dispatch(&mut self, tx: TxId, req: Request, remote: SocketAddr) {
+    fn dispatch(&mut self, tx: TxId, req: Arc<Request>, remote: SocketAddr) {
         let method = req.method().clone();
         if method == Method::Cancel {
             self.cancel(tx, &req);
@@ -117,7 +122,7 @@ impl Endpoint {
             self.server_respond(tx, &resp);
             return;
         }
-        let to_tag = req.to().ok().and_then(|to| to.tag().map(str::to_owned));
+        let to_tag = req.to().ok().and_then(|to| to.tag_shared());
         let max_forwards = req.headers().max_forwards().ok().flatten();
         if to_tag.is_none() && max_forwards == Some(0) && method != Method::Options {
             self.answer(tx, &req, 483, "Too Many Hops");
@@ -145,7 +150,7 @@ impl Endpoint {
         let mut resp = self.tagged_response(req, 200, "OK");
         let headers = resp.headers_mut();
         let _ = headers.push(HeaderName::ALLOW, super::messages::ALLOW);
-        let _ = headers.push(HeaderName::ACCEPT, ACCEPT_SDP);
+        let _ = headers.push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
         let _ = headers.push(HeaderName::SUPPORTED, SUPPORTED.join(", "));
         let contact = self.contact.clone();
         let _ = resp.headers_mut().push(HeaderName::CONTACT, contact);
@@ -159,12 +164,8 @@ impl Endpoint {
                 return;
             }
         }
-        let call_id = req
-            .call_id()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
-        let tag = req.to().ok().and_then(|to| to.tag().map(str::to_owned));
-        let Some(tag) = tag else {
+        let call_id = req.call_id().unwrap_or_default();
+        let Some(tag) = req.to().ok().and_then(|to| to.tag_shared()) else {
             return;
         };
         if let Some(&call) = self.dialogs.get(&(call_id, tag)) {
@@ -208,7 +209,7 @@ impl Endpoint {
                     .txs
                     .server
                     .get(&invite_tx)
-                    .and_then(|t| t.request.as_deref().cloned())
+                    .and_then(|t| t.request.clone())
                 {
                     self.answer(invite_tx, &invite, 487, "Request Terminated");
                 }

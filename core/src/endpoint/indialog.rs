@@ -2,6 +2,8 @@
 //! (RFC 3264 re-offers: hold, resume, `o=` version; 491 on glare; an offer when the
 //! re-INVITE has none), INFO DTMF, OPTIONS; 481 when the dialog is unknown.
 
+use std::sync::Arc;
+
 use super::call::{CallState, CallTimer};
 use super::event::{DtmfSource, EndReason, Event};
 use super::ids::CallId;
@@ -12,11 +14,11 @@ use super::{Endpoint, TimerKey};
 use crate::sdp::{
     Direction, SessionDescription, answer_reoffer, apply_answer, apply_reanswer, build_reoffer,
 };
-use crate::sip::{HeaderName, Method, Request};
+use crate::sip::{HeaderName, Method, Request, SipStr};
 
 impl Endpoint {
     /// A request with a To tag: find its dialog, check CSeq order, handle it.
-    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Request, tag: &str) {
+    pub(crate) fn in_dialog(&mut self, tx: TxId, req: Arc<Request>, tag: &SipStr) {
         let Some(id) = self.find_dialog(&req, tag) else {
             return self.answer(tx, &req, 481, "Call/Transaction Does Not Exist");
         };
@@ -109,7 +111,7 @@ impl Endpoint {
         if call.state == CallState::Answered {
             call.state = CallState::Established;
             call.told_app = true;
-            let info = Box::new(call.info.clone());
+            let info = Arc::clone(&call.info);
             self.emit(Event::CallStarted { call: id, info });
         }
     }
@@ -135,7 +137,9 @@ impl Endpoint {
             if let Some(call) = self.calls.get(&id) {
                 let _ = resp.set_to_tag(&call.dialog.local_tag);
             }
-            let _ = resp.headers_mut().push(HeaderName::ACCEPT, ACCEPT_SDP);
+            let _ = resp
+                .headers_mut()
+                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
             self.server_respond(tx, &resp);
             return Err(());
         }

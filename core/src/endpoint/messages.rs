@@ -10,7 +10,7 @@ use super::Endpoint;
 use crate::codec::Codec;
 use crate::config::Config;
 use crate::sdp::{AudioCodec, MediaConfig, Text};
-use crate::sip::{HeaderName, Request, Response, Rport, StatusCode, Via};
+use crate::sip::{HeaderName, Request, Response, Rport, SipStr, StatusCode, Via};
 
 /// The methods we implement, for `Allow`.
 pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
@@ -79,12 +79,14 @@ impl Endpoint {
             reason
         };
         let mut resp = Response::from_request(req, code, reason);
-        if let Some(server) = &self.config.user_agent {
+        if let Some(server) = &self.user_agent {
             let _ = resp.headers_mut().push(HeaderName::SERVER, server.clone());
         }
         match status {
             405 | 501 => {
-                let _ = resp.headers_mut().push(HeaderName::ALLOW, ALLOW);
+                let _ = resp
+                    .headers_mut()
+                    .push(HeaderName::ALLOW, SipStr::from_static(ALLOW));
             }
             503 => {
                 let retry = self.config.retry_after_secs.to_string();

@@ -100,7 +100,7 @@ pub use event_line::EventLines;
 pub use ids::CallId;
 pub use output::{Output, SocketRequest, Transmit};
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -108,9 +108,11 @@ use bytes::Bytes;
 
 use crate::auth::{DigestServer, ServerConfig};
 use crate::config::{Config, ConfigError};
+use crate::hash::{IdMap, IdSet, WireMap};
 use crate::ports::PortPool;
 use crate::rng::Rng;
-use crate::timer::{IdMap, IdSet, TimerQueue};
+use crate::sip::SipStr;
+use crate::timer::TimerQueue;
 
 use call::{Call, CallTimer};
 use transaction::{Timer, Transactions, TxId};
@@ -138,22 +140,24 @@ pub struct Endpoint {
     txs: Transactions,
     calls: IdMap<CallId, Box<Call>>,
     /// (Call-ID, our tag) → call.
-    dialogs: HashMap<(String, String), CallId>,
+    dialogs: WireMap<(SipStr, SipStr), CallId>,
     /// Media socket (RTP or RTCP, bound or being bound) → call.
     sockets: IdMap<SocketAddr, (CallId, bool)>,
     /// Sockets whose bind is still unanswered though their call no longer wants them.
     orphans: IdSet<SocketAddr>,
     /// Live `X-Session-ID`s.
-    session_ids: HashMap<String, CallId>,
+    session_ids: WireMap<String, CallId>,
     /// (Call-ID, From tag, CSeq) of initial INVITEs in progress (RFC 3261 §8.2.2.2).
-    merged: HashMap<(String, String, u32), TxId>,
+    merged: WireMap<(SipStr, SipStr, u32), TxId>,
     ports: PortPool,
     auth: Option<DigestServer>,
     next_call: u64,
     shutting_down: bool,
     /// Our Via sent-by and Contact.
     sent_by: String,
-    contact: String,
+    contact: SipStr,
+    /// The configured User-Agent, for User-Agent and Server headers.
+    user_agent: Option<SipStr>,
 }
 
 impl Endpoint {
@@ -170,7 +174,8 @@ impl Endpoint {
         Ok(Self {
             ports: PortPool::new(config.rtp_port_start, config.rtp_port_end),
             sent_by: advertised.to_string(),
-            contact: format!("<sip:sipvoice@{advertised}>"),
+            contact: SipStr::from(format!("<sip:sipvoice@{advertised}>")),
+            user_agent: config.user_agent.as_deref().map(SipStr::from),
             config,
             now,
             outputs: VecDeque::new(),
@@ -179,11 +184,11 @@ impl Endpoint {
             timers: TimerQueue::new(),
             txs: Transactions::default(),
             calls: IdMap::default(),
-            dialogs: HashMap::new(),
+            dialogs: WireMap::default(),
             sockets: IdMap::default(),
             orphans: IdSet::default(),
-            session_ids: HashMap::new(),
-            merged: HashMap::new(),
+            session_ids: WireMap::default(),
+            merged: WireMap::default(),
             auth,
             next_call: 0,
             shutting_down: false,

@@ -2,6 +2,8 @@
 //! offer, follows 1xx/2xx/3xx–6xx (ACKing every final), retries once with digest
 //! credentials on 401/407, and CANCELs or BYEs on hang-up.
 
+use std::sync::Arc;
+
 use super::call::{Call, CallState};
 use super::dialog::{Dialog, concat, decimal};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
@@ -11,7 +13,7 @@ use super::transaction::{ClientEvent, Purpose, TxId};
 use super::{CommandError, DialRequest, Endpoint};
 use crate::auth::{Challenge, DigestClient};
 use crate::sdp::{SessionDescription, apply_answer, build_offer};
-use crate::sip::{HeaderName, Method, Request, Response, Uri};
+use crate::sip::{HeaderName, Method, Request, Response, SipStr, Uri};
 
 /// How many times one call answers a digest challenge.
 const AUTH_ATTEMPTS: u8 = 2;
@@ -28,9 +30,9 @@ impl Endpoint {
         if self.ports.in_use() >= self.ports.capacity() {
             return Err(CommandError::NoPort);
         }
-        if Uri::parse(&request.target).is_err() {
+        let Ok(target) = Uri::parse(&request.target) else {
             return Err(CommandError::InvalidArgument("target is not a URI"));
-        }
+        };
         let from = request
             .from
             .clone()
@@ -74,13 +76,13 @@ impl Endpoint {
             dtmf_payload_type: None,
         };
         let dialog = Dialog {
-            call_id,
-            local: concat(&["<", &from, ">;tag=", &tag]),
-            local_tag: tag,
-            remote: concat(&["<", &request.target, ">"]),
+            call_id: call_id.into(),
+            local: concat(&["<", &from, ">;tag=", &tag]).into(),
+            local_tag: tag.into(),
+            remote: concat(&["<", &request.target, ">"]).into(),
             local_seq: 0,
             remote_seq: None,
-            remote_target: request.target.clone(),
+            remote_target: target,
             route_set: Vec::new(),
             peer: request.remote,
         };
@@ -110,15 +112,13 @@ impl Endpoint {
         };
         let dialog = &mut call.dialog;
         dialog.local_seq = dialog.local_seq.wrapping_add(1);
-        let Ok(uri) = Uri::parse(&dialog.remote_target) else {
-            return self.end_call(id, EndReason::Rejected { status: 400 });
-        };
+        let uri = dialog.remote_target.clone();
         let mut b = Request::builder(Method::Invite, uri)
             .header(
                 HeaderName::VIA,
                 concat(&["SIP/2.0/UDP ", &self.sent_by, ";branch=", &branch, ";rport"]),
             )
-            .header(HeaderName::MAX_FORWARDS, "70")
+            .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"))
             .header(HeaderName::FROM, dialog.local.clone())
             .header(HeaderName::TO, dialog.remote.clone())
             .header(HeaderName::CALL_ID, dialog.call_id.clone())
@@ -127,7 +127,7 @@ impl Endpoint {
                 concat(&[&decimal(dialog.local_seq), " INVITE"]),
             )
             .header(HeaderName::CONTACT, self.contact.clone());
-        if let Some(ua) = &self.config.user_agent {
+        if let Some(ua) = &self.user_agent {
             b = b.header(HeaderName::USER_AGENT, ua.clone());
         }
         if let Some((name, value)) = auth {
@@ -137,7 +137,10 @@ impl Endpoint {
             b = b.header_named(name, value.clone());
         }
         let b = b
-            .header(HeaderName::ALLOW, super::messages::ALLOW)
+            .header(
+                HeaderName::ALLOW,
+                SipStr::from_static(super::messages::ALLOW),
+            )
             .body("application/sdp", offer.to_bytes());
         let Ok(invite) = b.build() else {
             return self.end_call(id, EndReason::Rejected { status: 400 });
@@ -145,7 +148,8 @@ impl Endpoint {
         let dest = dialog.peer;
         call.offer = Some(offer.clone());
         call.local_sdp = Some(offer);
-        call.invite = Some(invite.clone());
+        let invite = Arc::new(invite);
+        call.invite = Some(Arc::clone(&invite));
         call.state = CallState::Calling;
         call.provisional = false;
         let tx = self.client_send(invite, dest, Some(id), Purpose::Invite);
@@ -224,7 +228,7 @@ impl Endpoint {
                 if call.cancelled && first {
                     self.send_cancel(id);
                 } else if status > 100 && !call.cancelled {
-                    let info = Box::new(call.info.clone());
+                    let info = Arc::clone(&call.info);
                     self.emit(Event::Ringing { call: id, info });
                 }
             }
@@ -272,7 +276,7 @@ impl Endpoint {
         let uri = call.dialog.remote_target.clone();
         let digest = call.digest.as_mut()?;
         let creds = digest
-            .answer(&values, "INVITE", &uri, self.rng.as_rng_core())
+            .answer(&values, "INVITE", uri.as_str(), self.rng.as_rng_core())
             .ok()?;
         let name = if proxy {
             HeaderName::PROXY_AUTHORIZATION
@@ -293,18 +297,15 @@ impl Endpoint {
         }
         let dialog = &mut call.dialog;
         if let Ok(to) = resp.to() {
-            dialog.remote = to.as_str().to_owned();
+            dialog.remote = to.as_sip_str().clone();
         }
         if let Some(Ok(contact)) = resp.contact() {
             if let Some(address) = contact.address() {
-                dialog.remote_target = address.uri().as_str().to_owned();
+                dialog.remote_target = address.uri().clone();
             }
         }
-        let mut routes: Vec<String> = resp
-            .headers()
-            .values(&HeaderName::RECORD_ROUTE)
-            .map(|v| v.as_str().trim().to_owned())
-            .collect();
+        // List elements come trimmed.
+        let mut routes: Vec<SipStr> = resp.headers().values(&HeaderName::RECORD_ROUTE).collect();
         routes.reverse();
         dialog.route_set = routes;
         let seq = call
@@ -341,7 +342,7 @@ impl Endpoint {
             return self.end_call(id, EndReason::Rejected { status: 488 });
         };
         call.set_negotiated(media);
-        let info = Box::new(call.info.clone());
+        let info = Arc::clone(&call.info);
         self.start_media(id);
         self.emit(Event::CallStarted { call: id, info });
     }

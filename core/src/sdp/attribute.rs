@@ -1,8 +1,8 @@
 //! `a=` attributes: the typed ones offer/answer needs, and everything else kept verbatim.
 
 use super::error::SdpErrorKind;
+use super::lines::{fields, split_once};
 use super::text::Text;
-use std::fmt;
 
 /// Media direction (RFC 3264 §5.1, RFC 4566 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -134,25 +134,36 @@ impl Attribute {
     }
 }
 
-fn parse_u8(s: &str) -> Option<u8> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// A decimal of at most `max_digits` digits that fits in `T`.
+fn parse_number<T: TryFrom<u64>>(s: &str, max_digits: usize) -> Option<T> {
+    if s.is_empty() || s.len() > max_digits {
         return None;
     }
-    s.parse().ok()
+    let mut n: u64 = 0;
+    for &b in s.as_bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    T::try_from(n).ok()
+}
+
+fn parse_u8(s: &str) -> Option<u8> {
+    parse_number(s, 3)
 }
 
 pub(crate) fn parse_u32(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+    parse_number(s, 10)
 }
 
 pub(crate) fn parse_u16(s: &str) -> Option<u16> {
-    if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+    parse_number(s, 5)
+}
+
+pub(crate) fn parse_u64(s: &str) -> Option<u64> {
+    parse_number(s, 20)
 }
 
 /// Parses the text after `a=`; `slice` turns a sub-slice of `value` into a shared `Text`.
@@ -160,7 +171,7 @@ pub(crate) fn parse_attribute(
     value: &str,
     slice: &dyn Fn(&str) -> Text,
 ) -> Result<Attribute, SdpErrorKind> {
-    let (name, rest) = match value.split_once(':') {
+    let (name, rest) = match split_once(value, b':') {
         Some((n, r)) => (n, Some(r)),
         None => (value, None),
     };
@@ -170,7 +181,7 @@ pub(crate) fn parse_attribute(
     let attr = match (name, rest) {
         ("rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
         ("fmtp", Some(r)) => {
-            let (pt, params) = r.split_once(' ').unwrap_or((r, ""));
+            let (pt, params) = split_once(r, b' ').unwrap_or((r, ""));
             let payload_type = parse_u8(pt).ok_or(SdpErrorKind::BadFmtp)?;
             Attribute::Fmtp(Fmtp {
                 payload_type,
@@ -198,12 +209,19 @@ pub(crate) fn parse_attribute(
 
 fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtpmap;
-    let (pt, enc) = r.split_once(' ').ok_or(bad)?;
+    let (pt, enc) = split_once(r, b' ').ok_or(bad)?;
     let payload_type = parse_u8(pt).ok_or(bad)?;
-    let mut parts = enc.splitn(3, '/');
-    let encoding = parts.next().filter(|e| valid_token(e)).ok_or(bad)?;
-    let clock_rate = parts.next().and_then(parse_u32).ok_or(bad)?;
-    let params = match parts.next() {
+    // `<encoding>/<clock>[/<params>]`; the params may not hold another `/`.
+    let (encoding, rest) = split_once(enc, b'/').ok_or(bad)?;
+    let (clock_rate, params) = match split_once(rest, b'/') {
+        Some((clock, params)) => (clock, Some(params)),
+        None => (rest, None),
+    };
+    if !valid_token(encoding) {
+        return Err(bad);
+    }
+    let clock_rate = parse_u32(clock_rate).ok_or(bad)?;
+    let params = match params {
         Some(p) if valid_token(p) => Some(slice(p)),
         Some(_) => return Err(bad),
         None => None,
@@ -218,7 +236,7 @@ fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErro
 
 fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtcp;
-    let mut it = r.split(' ');
+    let mut it = fields(r, b' ');
     let port = it.next().and_then(parse_u16).ok_or(bad)?;
     let address = match (it.next(), it.next(), it.next(), it.next()) {
         (None, ..) => None,
@@ -232,43 +250,16 @@ fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKin
 
 /// A non-empty run of visible characters without spaces or `/`.
 fn valid_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| !c.is_whitespace() && c != '/' && !c.is_control())
-}
-
-impl fmt::Display for Attribute {
-    /// Writes the attribute without the `a=` prefix and line ending.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Attribute::RtpMap(m) => {
-                write!(
-                    f,
-                    "rtpmap:{} {}/{}",
-                    m.payload_type, m.encoding, m.clock_rate
-                )?;
-                if let Some(p) = &m.params {
-                    write!(f, "/{p}")?;
-                }
-                Ok(())
-            }
-            Attribute::Fmtp(p) if p.params.is_empty() => write!(f, "fmtp:{}", p.payload_type),
-            Attribute::Fmtp(p) => write!(f, "fmtp:{} {}", p.payload_type, p.params),
-            Attribute::Ptime(p) => write!(f, "ptime:{p}"),
-            Attribute::MaxPtime(p) => write!(f, "maxptime:{p}"),
-            Attribute::Direction(d) => f.write_str(d.as_str()),
-            Attribute::Rtcp(r) => {
-                write!(f, "rtcp:{}", r.port)?;
-                if let Some((n, t, a)) = &r.address {
-                    write!(f, " {n} {t} {a}")?;
-                }
-                Ok(())
-            }
-            Attribute::RtcpMux => f.write_str("rtcp-mux"),
-            Attribute::Other { name, value } => match value {
-                Some(v) => write!(f, "{name}:{v}"),
-                None => write!(f, "{name}"),
-            },
+    let visible = |c: char| !c.is_whitespace() && c != '/' && !c.is_control();
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !b.is_ascii() {
+            // The bytes before `i` are ASCII, so `i` starts a character.
+            return s.get(i..).is_some_and(|rest| rest.chars().all(visible));
+        }
+        // ASCII: neither controls (up to the space, and DEL) nor `/`.
+        if b <= b' ' || b == 0x7f || b == b'/' {
+            return false;
         }
     }
+    !s.is_empty()
 }

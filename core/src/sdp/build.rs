@@ -5,6 +5,7 @@ use super::config::{AudioCodec, MediaConfig};
 use super::model::{
     Common, Connection, MediaDescription, Origin, SessionDescription, Timing, ip_fields,
 };
+use super::sink::Decimal;
 use super::text::Text;
 use smallvec::SmallVec;
 
@@ -37,9 +38,13 @@ fn safe_username(name: &Text) -> Text {
 
 /// The configured `s=` text, or `-` when it is empty or would break the line.
 fn safe_session_name(name: &Text) -> Text {
-    let ok = !name.is_empty()
-        && !name.as_str().contains(['\r', '\n', '\0'])
-        && name.as_str().trim_end() == name.as_str();
+    let breaks_line = |b: &u8| matches!(b, b'\r' | b'\n' | b'\0');
+    let ok = !name.as_bytes().iter().any(breaks_line)
+        && name
+            .as_str()
+            .chars()
+            .next_back()
+            .is_some_and(|last| !last.is_whitespace());
     if ok {
         name.clone()
     } else {
@@ -78,7 +83,7 @@ pub(crate) struct AudioSpec<'a> {
 }
 
 fn pt_text(pt: u8) -> Text {
-    Text::from(pt.to_string())
+    Text::copy_from_utf8(Decimal::new(u64::from(pt)).as_bytes())
 }
 
 /// Our audio `m=` section.

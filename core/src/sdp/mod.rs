@@ -82,12 +82,14 @@ mod attribute;
 mod build;
 mod config;
 mod error;
+mod lines;
 mod model;
 mod negotiated;
 mod offer;
 mod parse;
 mod print;
 mod refusal;
+mod sink;
 mod text;
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The session description: session-level fields and media sections (RFC 4566 §5).
 
 use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
+use super::lines::split_once;
+use super::sink::ipv4_text;
 use super::text::Text;
 use smallvec::SmallVec;
 use std::net::IpAddr;
@@ -60,7 +62,8 @@ impl Connection {
         if !self.nettype.eq_ignore_ascii_case("IN") {
             return None;
         }
-        let host = self.address.as_str().split('/').next()?;
+        let address = self.address.as_str();
+        let host = split_once(address, b'/').map_or(address, |(host, _)| host);
         let ip: IpAddr = host.parse().ok()?;
         let family_ok = match ip {
             IpAddr::V4(_) => self.addrtype.eq_ignore_ascii_case("IP4"),
@@ -73,7 +76,10 @@ impl Connection {
 /// The `addrtype` and `address` fields for an IP address.
 pub(crate) fn ip_fields(ip: IpAddr) -> (Text, Text) {
     match ip {
-        IpAddr::V4(v4) => (Text::from_static("IP4"), Text::from(v4.to_string())),
+        IpAddr::V4(v4) => (
+            Text::from_static("IP4"),
+            Text::copy_from_utf8(&ipv4_text(v4)),
+        ),
         IpAddr::V6(v6) => (Text::from_static("IP6"), Text::from(v6.to_string())),
     }
 }
@@ -143,7 +149,9 @@ pub struct MediaDescription {
 impl MediaDescription {
     /// The payload types among the formats, in order (formats that are not numbers skipped).
     pub fn payload_types(&self) -> impl Iterator<Item = u8> + '_ {
-        self.formats.iter().filter_map(|f| f.as_str().parse().ok())
+        self.formats
+            .iter()
+            .filter_map(|f| payload_type(f.as_bytes()))
     }
 
     /// The `a=rtpmap` for a payload type.
@@ -193,8 +201,27 @@ impl MediaDescription {
 
     /// True when `a=rtcp-mux` is present.
     pub fn rtcp_mux(&self) -> bool {
-        self.common.attributes.contains(&Attribute::RtcpMux)
+        self.common
+            .attributes
+            .iter()
+            .any(|a| matches!(a, Attribute::RtcpMux))
     }
+}
+
+/// A format as a payload type: what `str::parse::<u8>` accepts (decimal digits, an
+/// optional leading `+`), without going through `str`.
+fn payload_type(format: &[u8]) -> Option<u8> {
+    let digits = match format {
+        [b'+', rest @ ..] => rest,
+        _ => format,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u8, |n, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(digit)
+    })
 }
 
 /// A parsed or built session description (RFC 4566).
@@ -238,5 +265,21 @@ impl SessionDescription {
             .and_then(|m| m.common.direction())
             .or_else(|| self.common.direction())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::payload_type;
+
+    #[test]
+    fn payload_types_parse_like_str_parse() {
+        let cases = [
+            "0", "9", "101", "255", "256", "007", "+8", "+", "-8", "", "*", "1a", "99999", " 8",
+            "\u{e9}",
+        ];
+        for f in cases {
+            assert_eq!(payload_type(f.as_bytes()), f.parse::<u8>().ok(), "{f:?}");
+        }
     }
 }

@@ -105,9 +105,10 @@ pub(crate) fn codec_of(m: &MediaDescription, pt: u8) -> Option<AudioCodec> {
     match m.rtpmap(pt) {
         Some(map) => {
             let mono = map.params.as_ref().is_none_or(|p| p == "1");
-            AudioCodec::ALL
-                .into_iter()
-                .find(|c| mono && c.matches_rtpmap(map.encoding.as_str(), map.clock_rate))
+            AudioCodec::ALL.into_iter().find(|c| {
+                mono && map.clock_rate == c.clock_rate()
+                    && map.encoding.eq_ignore_ascii_case(c.encoding_name())
+            })
         }
         None => AudioCodec::from_payload_type(pt),
     }

@@ -1,8 +1,9 @@
 //! The parser: tolerant of LF-only line endings, trailing whitespace and session-level
 //! lines out of order; strict about the fields offer/answer relies on.
 
-use super::attribute::{parse_attribute, parse_u16};
+use super::attribute::{parse_attribute, parse_u16, parse_u64};
 use super::error::{SdpError, SdpErrorKind as K};
+use super::lines::{Line, fields, lines, split_once};
 use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
 use super::text::Text;
 use bytes::Bytes;
@@ -53,21 +54,23 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&self) -> Result<SessionDescription, SdpError> {
-        let mut lines = self
-            .text
-            .split('\n')
-            .map(|l| l.trim_end_matches(['\r', ' ', '\t']))
-            .enumerate()
-            .map(|(i, l)| (i + 1, l))
-            .filter(|(_, l)| !l.is_empty());
-
-        let Some((n, first)) = lines.next() else {
+        // Collected first, so that attribute lists can be sized once; collecting stops at the
+        // first line over the limit after the first (reading it is an error).
+        let mut all: SmallVec<[Line<'_>; 32]> = SmallVec::new();
+        for line in lines(self.text) {
+            let over = line.number > MAX_LINES && !all.is_empty();
+            all.push(line);
+            if over {
+                break;
+            }
+        }
+        let Some((first, rest)) = all.split_first() else {
             return Err(SdpError::new(0, K::Empty));
         };
-        match first.strip_prefix("v=") {
+        match first.text.strip_prefix("v=") {
             Some("0") => {}
-            Some(_) => return Err(SdpError::new(n, K::UnsupportedVersion)),
-            None => return Err(SdpError::new(n, K::MissingVersion)),
+            Some(_) => return Err(SdpError::new(first.number, K::UnsupportedVersion)),
+            None => return Err(SdpError::new(first.number, K::MissingVersion)),
         }
 
         let mut origin: Option<Origin> = None;
@@ -80,22 +83,23 @@ impl<'a> Parser<'a> {
         let mut zone = None;
         let mut common = Common::default();
         let mut media: Vec<MediaDescription> = Vec::new();
-        // The media section being read; `None` while at session level.
-        let mut section: Option<MediaDescription> = None;
+        // The media section being read is the last of `media`; none while at session level.
 
-        for (n, line) in lines {
+        for (i, l) in rest.iter().enumerate() {
+            let n = l.number;
             if n > MAX_LINES {
                 return Err(SdpError::new(n, K::TooMany));
             }
             let err = |kind| SdpError::new(n, kind);
-            let bytes = line.as_bytes();
+            let bytes = l.text.as_bytes();
             if bytes.len() < 2 || bytes[1] != b'=' || !bytes[0].is_ascii_alphabetic() {
                 return Err(err(K::BadLine));
             }
             let kind = bytes[0];
-            let value = &line[2..];
+            // `=` is ASCII, so byte 2 starts a character.
+            let value = l.text.get(2..).unwrap_or_default();
             // Lines that may appear in a media section.
-            if let Some(m) = &mut section {
+            if let Some(m) = media.last_mut() {
                 match kind {
                     b'm' => {}
                     b'i' => set_once(&mut m.common.info, self.slice(value)).map_err(err)?,
@@ -120,13 +124,11 @@ impl<'a> Parser<'a> {
             }
             match kind {
                 b'm' => {
-                    if media.len() + usize::from(section.is_some()) >= MAX_MEDIA {
+                    if media.len() >= MAX_MEDIA {
                         return Err(err(K::TooMany));
                     }
-                    let next = self.media(value).map_err(err)?;
-                    if let Some(done) = section.replace(next) {
-                        media.push(done);
-                    }
+                    let body = rest.get(i + 1..).unwrap_or_default();
+                    media.push(self.media(value, body).map_err(err)?);
                 }
                 b'v' => return Err(err(K::Duplicate)),
                 b'o' => set_once(&mut origin, self.origin(value).map_err(err)?).map_err(err)?,
@@ -153,9 +155,6 @@ impl<'a> Parser<'a> {
                 _ => return Err(err(K::UnknownType)),
             }
         }
-        if let Some(done) = section {
-            media.push(done);
-        }
         Ok(SessionDescription {
             origin: origin.ok_or(SdpError::new(0, K::MissingOrigin))?,
             session_name: session_name.unwrap_or(Text::from_static("-")),
@@ -171,23 +170,25 @@ impl<'a> Parser<'a> {
     }
 
     fn origin(&self, v: &str) -> Result<Origin, K> {
-        let f: SmallVec<[&str; 6]> = v.split(' ').collect();
-        let [user, id, version, net, addrtype, addr] = f.as_slice() else {
+        let mut f = fields(v, b' ');
+        let (Some(user), Some(id), Some(version), Some(net), Some(addrtype), Some(addr), None) = (
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+            f.next(),
+        ) else {
             return Err(K::BadOrigin);
-        };
-        let num = |s: &str| -> Result<u64, K> {
-            if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(K::BadOrigin);
-            }
-            s.parse().map_err(|_| K::BadOrigin)
         };
         if [user, net, addrtype, addr].iter().any(|s| s.is_empty()) {
             return Err(K::BadOrigin);
         }
         Ok(Origin {
             username: self.slice(user),
-            session_id: num(id)?,
-            session_version: num(version)?,
+            session_id: parse_u64(id).ok_or(K::BadOrigin)?,
+            session_version: parse_u64(version).ok_or(K::BadOrigin)?,
             nettype: self.slice(net),
             addrtype: self.slice(addrtype),
             address: self.slice(addr),
@@ -195,29 +196,34 @@ impl<'a> Parser<'a> {
     }
 
     fn connection(&self, v: &str) -> Result<Connection, K> {
-        let f: SmallVec<[&str; 3]> = v.split(' ').collect();
-        match f.as_slice() {
-            [n, t, a] if !n.is_empty() && !t.is_empty() && !a.is_empty() => Ok(Connection {
-                nettype: self.slice(n),
-                addrtype: self.slice(t),
-                address: self.slice(a),
-            }),
+        let mut f = fields(v, b' ');
+        match (f.next(), f.next(), f.next(), f.next()) {
+            (Some(n), Some(t), Some(a), None)
+                if !n.is_empty() && !t.is_empty() && !a.is_empty() =>
+            {
+                Ok(Connection {
+                    nettype: self.slice(n),
+                    addrtype: self.slice(t),
+                    address: self.slice(a),
+                })
+            }
             _ => Err(K::BadConnection),
         }
     }
 
     fn bandwidth(&self, v: &str) -> Result<Text, K> {
-        match v.split_once(':') {
+        match split_once(v, b':') {
             Some((t, b)) if !t.is_empty() && !t.contains(' ') && !b.is_empty() => Ok(self.slice(v)),
             _ => Err(K::BadBandwidth),
         }
     }
 
-    fn media(&self, v: &str) -> Result<MediaDescription, K> {
-        let mut it = v.split(' ');
+    /// The `m=` line `v`; `body` holds the lines after it (to size the section's lists).
+    fn media(&self, v: &str, body: &[Line<'_>]) -> Result<MediaDescription, K> {
+        let mut it = fields(v, b' ');
         let media = it.next().filter(|s| !s.is_empty()).ok_or(K::BadMedia)?;
         let port_field = it.next().ok_or(K::BadMedia)?;
-        let (port, port_count) = match port_field.split_once('/') {
+        let (port, port_count) = match split_once(port_field, b'/') {
             Some((p, c)) => (p, Some(parse_u16(c).ok_or(K::BadMedia)?)),
             None => (port_field, None),
         };
@@ -230,6 +236,12 @@ impl<'a> Parser<'a> {
             }
             formats.push(self.slice(f));
         }
+        // Sized once: the section's `a=` lines, up to the next `m=`.
+        let attributes = body
+            .iter()
+            .take_while(|l| l.kind() != b'm')
+            .filter(|l| l.kind() == b'a')
+            .count();
         Ok(MediaDescription {
             media: self.slice(media),
             port,
@@ -237,22 +249,19 @@ impl<'a> Parser<'a> {
             proto: self.slice(proto),
             formats,
             connections: Vec::new(),
-            common: Common::default(),
+            common: Common {
+                attributes: Vec::with_capacity(attributes),
+                ..Common::default()
+            },
         })
     }
 }
 
 fn timing(v: &str) -> Result<Timing, K> {
-    let (a, b) = v.split_once(' ').ok_or(K::BadTiming)?;
-    let num = |s: &str| -> Result<u64, K> {
-        if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(K::BadTiming);
-        }
-        s.parse().map_err(|_| K::BadTiming)
-    };
+    let (a, b) = split_once(v, b' ').ok_or(K::BadTiming)?;
     Ok(Timing {
-        start: num(a)?,
-        stop: num(b)?,
+        start: parse_u64(a).ok_or(K::BadTiming)?,
+        stop: parse_u64(b).ok_or(K::BadTiming)?,
         repeats: Vec::new(),
     })
 }

@@ -2,125 +2,223 @@
 //!
 //! Session: `v o s i u e p c b t r z k a`, then per media section `m i c b k a`.
 //! Attributes keep their order; `t=0 0` is written when the description has no timing.
+//! Everything is written as bytes into a [`Sink`]; the `Display` impls print through the
+//! same code.
 
+use super::attribute::Attribute;
 use super::model::{Common, Connection, MediaDescription, SessionDescription};
+use super::sink::{Count, Sink};
+use super::text::Text;
 use bytes::Bytes;
-use std::fmt::{self, Write};
+use std::fmt;
 
 impl SessionDescription {
     /// Appends the canonical text to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        // Writing into a Vec cannot fail.
-        let _ = write!(VecWriter(out), "{self}");
+        description(out, self);
     }
 
     /// The canonical text as a buffer, ready to be a SIP body.
     pub fn to_bytes(&self) -> Bytes {
-        let mut out = Vec::with_capacity(256);
-        self.write_to(&mut out);
+        let mut count = Count::default();
+        description(&mut count, self);
+        let mut out = Vec::with_capacity(count.0);
+        description(&mut out, self);
         Bytes::from(out)
     }
 }
 
-struct VecWriter<'a>(&'a mut Vec<u8>);
-
-impl Write for VecWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
+/// Prints through a byte buffer into a formatter (the buffer is always UTF-8).
+fn display(f: &mut fmt::Formatter<'_>, print: impl FnOnce(&mut Vec<u8>)) -> fmt::Result {
+    let mut buf = Vec::new();
+    print(&mut buf);
+    f.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
 }
 
-fn connection(f: &mut fmt::Formatter<'_>, c: &Connection) -> fmt::Result {
-    write!(f, "c={} {} {}\r\n", c.nettype, c.addrtype, c.address)
+/// `<prefix><value>\r\n`.
+fn line<S: Sink>(out: &mut S, prefix: &[u8], value: &Text) {
+    out.put(prefix);
+    out.put(value.as_bytes());
+    out.put(b"\r\n");
 }
 
-fn common_head(f: &mut fmt::Formatter<'_>, c: &Common) -> fmt::Result {
+fn connection<S: Sink>(out: &mut S, c: &Connection) {
+    out.put(b"c=");
+    out.put(c.nettype.as_bytes());
+    out.put(b" ");
+    out.put(c.addrtype.as_bytes());
+    out.put(b" ");
+    out.put(c.address.as_bytes());
+    out.put(b"\r\n");
+}
+
+fn common_head<S: Sink>(out: &mut S, c: &Common) {
     if let Some(i) = &c.info {
-        write!(f, "i={i}\r\n")?;
+        line(out, b"i=", i);
     }
-    Ok(())
 }
 
-fn common_tail(f: &mut fmt::Formatter<'_>, c: &Common) -> fmt::Result {
+fn common_tail<S: Sink>(out: &mut S, c: &Common) {
     if let Some(k) = &c.key {
-        write!(f, "k={k}\r\n")?;
+        line(out, b"k=", k);
     }
     for a in &c.attributes {
-        write!(f, "a={a}\r\n")?;
+        out.put(b"a=");
+        attribute(out, a);
+        out.put(b"\r\n");
     }
-    Ok(())
 }
 
-fn bandwidths(f: &mut fmt::Formatter<'_>, c: &Common) -> fmt::Result {
+fn bandwidths<S: Sink>(out: &mut S, c: &Common) {
     for b in &c.bandwidths {
-        write!(f, "b={b}\r\n")?;
+        line(out, b"b=", b);
     }
-    Ok(())
+}
+
+/// An attribute without the `a=` prefix and line ending.
+fn attribute<S: Sink>(out: &mut S, a: &Attribute) {
+    match a {
+        Attribute::RtpMap(m) => {
+            out.put(b"rtpmap:");
+            out.put_decimal(u64::from(m.payload_type));
+            out.put(b" ");
+            out.put(m.encoding.as_bytes());
+            out.put(b"/");
+            out.put_decimal(u64::from(m.clock_rate));
+            if let Some(p) = &m.params {
+                out.put(b"/");
+                out.put(p.as_bytes());
+            }
+        }
+        Attribute::Fmtp(p) => {
+            out.put(b"fmtp:");
+            out.put_decimal(u64::from(p.payload_type));
+            if !p.params.is_empty() {
+                out.put(b" ");
+                out.put(p.params.as_bytes());
+            }
+        }
+        Attribute::Ptime(p) => {
+            out.put(b"ptime:");
+            out.put_decimal(u64::from(*p));
+        }
+        Attribute::MaxPtime(p) => {
+            out.put(b"maxptime:");
+            out.put_decimal(u64::from(*p));
+        }
+        Attribute::Direction(d) => out.put(d.as_str().as_bytes()),
+        Attribute::Rtcp(r) => {
+            out.put(b"rtcp:");
+            out.put_decimal(u64::from(r.port));
+            if let Some((n, t, a)) = &r.address {
+                for field in [n, t, a] {
+                    out.put(b" ");
+                    out.put(field.as_bytes());
+                }
+            }
+        }
+        Attribute::RtcpMux => out.put(b"rtcp-mux"),
+        Attribute::Other { name, value } => {
+            out.put(name.as_bytes());
+            if let Some(v) = value {
+                out.put(b":");
+                out.put(v.as_bytes());
+            }
+        }
+    }
+}
+
+fn media<S: Sink>(out: &mut S, m: &MediaDescription) {
+    out.put(b"m=");
+    out.put(m.media.as_bytes());
+    out.put(b" ");
+    out.put_decimal(u64::from(m.port));
+    if let Some(n) = m.port_count {
+        out.put(b"/");
+        out.put_decimal(u64::from(n));
+    }
+    out.put(b" ");
+    out.put(m.proto.as_bytes());
+    for format in &m.formats {
+        out.put(b" ");
+        out.put(format.as_bytes());
+    }
+    out.put(b"\r\n");
+    common_head(out, &m.common);
+    for c in &m.connections {
+        connection(out, c);
+    }
+    bandwidths(out, &m.common);
+    common_tail(out, &m.common);
+}
+
+fn description<S: Sink>(out: &mut S, d: &SessionDescription) {
+    let o = &d.origin;
+    out.put(b"v=0\r\no=");
+    out.put(o.username.as_bytes());
+    out.put(b" ");
+    out.put_decimal(o.session_id);
+    out.put(b" ");
+    out.put_decimal(o.session_version);
+    for field in [&o.nettype, &o.addrtype, &o.address] {
+        out.put(b" ");
+        out.put(field.as_bytes());
+    }
+    out.put(b"\r\n");
+    line(out, b"s=", &d.session_name);
+    common_head(out, &d.common);
+    if let Some(u) = &d.uri {
+        line(out, b"u=", u);
+    }
+    for e in &d.emails {
+        line(out, b"e=", e);
+    }
+    for p in &d.phones {
+        line(out, b"p=", p);
+    }
+    if let Some(c) = &d.connection {
+        connection(out, c);
+    }
+    bandwidths(out, &d.common);
+    if d.timings.is_empty() {
+        out.put(b"t=0 0\r\n");
+    }
+    for t in &d.timings {
+        out.put(b"t=");
+        out.put_decimal(t.start);
+        out.put(b" ");
+        out.put_decimal(t.stop);
+        out.put(b"\r\n");
+        for r in &t.repeats {
+            line(out, b"r=", r);
+        }
+    }
+    if let Some(z) = &d.zone {
+        line(out, b"z=", z);
+    }
+    common_tail(out, &d.common);
+    for m in &d.media {
+        media(out, m);
+    }
 }
 
 impl fmt::Display for MediaDescription {
     /// The `m=` section, CRLF after each line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "m={} {}", self.media, self.port)?;
-        if let Some(n) = self.port_count {
-            write!(f, "/{n}")?;
-        }
-        write!(f, " {}", self.proto)?;
-        for fmt in &self.formats {
-            write!(f, " {fmt}")?;
-        }
-        f.write_str("\r\n")?;
-        common_head(f, &self.common)?;
-        for c in &self.connections {
-            connection(f, c)?;
-        }
-        bandwidths(f, &self.common)?;
-        common_tail(f, &self.common)
+        display(f, |out| media(out, self))
     }
 }
 
 impl fmt::Display for SessionDescription {
     /// The whole description, CRLF after each line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = &self.origin;
-        f.write_str("v=0\r\n")?;
-        write!(
-            f,
-            "o={} {} {} {} {} {}\r\n",
-            o.username, o.session_id, o.session_version, o.nettype, o.addrtype, o.address
-        )?;
-        write!(f, "s={}\r\n", self.session_name)?;
-        common_head(f, &self.common)?;
-        if let Some(u) = &self.uri {
-            write!(f, "u={u}\r\n")?;
-        }
-        for e in &self.emails {
-            write!(f, "e={e}\r\n")?;
-        }
-        for p in &self.phones {
-            write!(f, "p={p}\r\n")?;
-        }
-        if let Some(c) = &self.connection {
-            connection(f, c)?;
-        }
-        bandwidths(f, &self.common)?;
-        if self.timings.is_empty() {
-            f.write_str("t=0 0\r\n")?;
-        }
-        for t in &self.timings {
-            write!(f, "t={} {}\r\n", t.start, t.stop)?;
-            for r in &t.repeats {
-                write!(f, "r={r}\r\n")?;
-            }
-        }
-        if let Some(z) = &self.zone {
-            write!(f, "z={z}\r\n")?;
-        }
-        common_tail(f, &self.common)?;
-        for m in &self.media {
-            write!(f, "{m}")?;
-        }
-        Ok(())
+        display(f, |out| description(out, self))
+    }
+}
+
+impl fmt::Display for Attribute {
+    /// Writes the attribute without the `a=` prefix and line ending.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        display(f, |out| attribute(out, self))
     }
 }

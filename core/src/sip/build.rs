@@ -8,7 +8,6 @@ use super::headers::Headers;
 use super::message::{Request, Response};
 use super::method::{Method, StatusCode};
 use super::name::HeaderName;
-use super::name_addr::NameAddr;
 use super::scan::is_token_str;
 use super::text::SipStr;
 use super::uri::Uri;
@@ -79,8 +78,11 @@ impl RequestBuilder {
 }
 
 /// A reason phrase with any CR/LF replaced by spaces (a reason is one line).
-fn one_line(reason: &str) -> SipStr {
-    if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
+fn one_line(reason: &str, status: StatusCode) -> SipStr {
+    let canonical = status.canonical_reason();
+    if reason == canonical {
+        SipStr::from_static(canonical)
+    } else if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
         SipStr::from(reason.replace(['\r', '\n'], " "))
     } else {
         SipStr::from(reason)
@@ -108,9 +110,10 @@ impl Response {
     pub fn from_request(req: &Request, status: StatusCode, reason: &str) -> Response {
         let mut headers = Headers::new();
         copy_dialog_headers(&req.headers, &mut headers);
+        headers.share_to_view(&req.headers);
         Response {
             status,
-            reason: one_line(reason),
+            reason: one_line(reason, status),
             headers,
             body: Bytes::new(),
         }
@@ -158,7 +161,7 @@ impl Response {
             .headers
             .get(&HeaderName::TO)
             .ok_or(BuildError::Missing("To"))?;
-        let parsed = NameAddr::parse(to.clone(), "To").map_err(|_| BuildError::Missing("To"))?;
+        let parsed = self.headers.to().map_err(|_| BuildError::Missing("To"))?;
         if parsed.tag().is_some() {
             return Ok(false);
         }

@@ -11,9 +11,10 @@ use super::headers::Headers;
 use super::message::{Request, Response};
 use super::method::Method;
 use super::name::HeaderName;
-use super::scan::ListSplit;
+use super::params::next_header_param;
+use super::scan::{Cursor, ListSplit};
 use super::text::SipStr;
-use super::via::{Rport, Via};
+use super::via::Rport;
 
 impl Request {
     /// The CANCEL for this (INVITE) request: same Request-URI, top Via only, From, To,
@@ -65,10 +66,7 @@ impl Request {
     /// the sent-by host differs from the source address or `rport` was requested, and
     /// `rport=<port>` when the client asked for it (RFC 3581). Returns whether it changed.
     pub fn stamp_received(&mut self, source: SocketAddr) -> bool {
-        let Some(top) = self.headers.first_element(&HeaderName::VIA) else {
-            return false;
-        };
-        let Ok(via) = Via::parse(top) else {
+        let Ok(via) = self.headers.via() else {
             return false;
         };
         let rport = via.rport() == Some(Rport::Requested);
@@ -76,74 +74,85 @@ impl Request {
         if same_host && !rport {
             return false;
         }
-        let prefix = via
-            .as_str()
-            .get(..via.params_offset())
-            .unwrap_or(via.as_str());
-        let mut value = String::with_capacity(via.as_str().len() + 48);
-        value.push_str(prefix);
-        for (name, v) in via.params() {
-            if name.eq_ignore_ascii_case("received") {
+        let raw = via.as_str().as_bytes();
+        let mut value = Vec::with_capacity(raw.len() + 48);
+        value.extend_from_slice(raw.get(..via.params_offset()).unwrap_or(raw));
+        // The parameters were checked when the Via was parsed: walk their byte ranges.
+        let mut c = Cursor::new(raw, via.params_offset());
+        while let Some(Some(((ns, ne), v))) = next_header_param(&mut c) {
+            let name = raw.get(ns..ne).unwrap_or_default();
+            if name.eq_ignore_ascii_case(b"received") {
                 continue;
             }
-            value.push(';');
-            if name.eq_ignore_ascii_case("rport") && v.is_none() {
-                value.push_str("rport=");
-                push_decimal(&mut value, u32::from(source.port()));
+            value.push(b';');
+            value.extend_from_slice(name);
+            if name.eq_ignore_ascii_case(b"rport") && v.is_none() {
+                value.push(b'=');
+                push_decimal_bytes(&mut value, u32::from(source.port()));
                 continue;
             }
-            value.push_str(name);
-            if let Some(v) = v {
-                value.push('=');
-                value.push_str(v);
+            if let Some((vs, ve)) = v {
+                value.push(b'=');
+                value.extend_from_slice(raw.get(vs..ve).unwrap_or_default());
             }
         }
-        value.push_str(";received=");
+        value.extend_from_slice(b";received=");
         match source.ip() {
             IpAddr::V4(v4) => {
                 for (i, octet) in v4.octets().into_iter().enumerate() {
                     if i > 0 {
-                        value.push('.');
+                        value.push(b'.');
                     }
-                    push_decimal(&mut value, u32::from(octet));
+                    push_decimal_bytes(&mut value, u32::from(octet));
                 }
             }
-            IpAddr::V6(v6) => value.push_str(&v6.to_string()),
+            IpAddr::V6(v6) => value.extend_from_slice(v6.to_string().as_bytes()),
         }
         self.replace_top_via(value)
     }
 
     /// Replaces the first Via value (the first element of the first Via line).
-    fn replace_top_via(&mut self, mut value: String) -> bool {
+    fn replace_top_via(&mut self, mut value: Vec<u8>) -> bool {
         let Some(line) = self.headers.get(&HeaderName::VIA) else {
             return false;
         };
         if !ListSplit::is_single(line.as_bytes()) {
             let line = line.clone();
             for (s, e) in ListSplit::new(line.as_bytes()).skip(1) {
-                value.push_str(", ");
-                value.push_str(line.get(s..e).unwrap_or(""));
+                value.extend_from_slice(b", ");
+                value.extend_from_slice(line.as_bytes().get(s..e).unwrap_or_default());
             }
         }
-        self.headers
-            .replace_first(&HeaderName::VIA, SipStr::from(value))
+        // Pieces of UTF-8 text joined by ASCII: still UTF-8.
+        let value = SipStr::from_checked(Bytes::from(value));
+        self.headers.replace_first(&HeaderName::VIA, value)
     }
 }
 
-/// Appends `n` in decimal without going through `fmt`.
-pub(crate) fn push_decimal(out: &mut String, n: u32) {
+/// The decimal digits of `n` (in `buf[start..]`), without going through `fmt`.
+fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
-    let mut n = n;
     loop {
         i -= 1;
         digits[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return (digits, i);
         }
     }
-    for &d in digits.get(i..).unwrap_or(&[]) {
+}
+
+/// Appends `n` in decimal to bytes.
+fn push_decimal_bytes(out: &mut Vec<u8>, n: u32) {
+    let (digits, start) = decimal_digits(n);
+    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+}
+
+/// Appends `n` in decimal without going through `fmt`.
+pub(crate) fn push_decimal(out: &mut String, n: u32) {
+    let (digits, start) = decimal_digits(n);
+    for &d in digits.get(start..).unwrap_or_default() {
         out.push(char::from(d));
     }
 }

@@ -1,11 +1,16 @@
 //! The ordered header list of a message, with raw and generic access.
 
+use std::sync::OnceLock;
+
 use smallvec::SmallVec;
 
 use super::error::{BuildError, HeaderError};
+use super::fields::CSeq;
 use super::name::HeaderName;
+use super::name_addr::NameAddr;
 use super::scan::ListSplit;
 use super::text::SipStr;
+use super::via::Via;
 
 /// One header field line: a name and its (unfolded, trimmed) value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,16 +32,36 @@ impl Header {
 }
 
 /// The header fields of a message, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Headers {
-    list: SmallVec<[Header; 16]>,
+    list: Vec<Header>,
+    /// Boxed so that a message stays small to move; allocated on first use.
+    views: OnceLock<Box<Views>>,
+}
+
+impl PartialEq for Headers {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list
+    }
+}
+
+impl Eq for Headers {}
+
+/// The typed views every transaction and dialog reads (top Via, From, To, CSeq), each parsed
+/// at most once per message; a view is reset whenever a line of its name changes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Views {
+    pub(crate) via: OnceLock<Result<Via, HeaderError>>,
+    pub(crate) from: OnceLock<Result<NameAddr, HeaderError>>,
+    pub(crate) to: OnceLock<Result<NameAddr, HeaderError>>,
+    pub(crate) cseq: OnceLock<Result<CSeq, HeaderError>>,
 }
 
 /// Refuses line breaks and trims surrounding white space (so printing round-trips).
 fn check_value(value: SipStr) -> Result<SipStr, BuildError> {
     let b = value.as_bytes();
-    // Word-at-a-time searches: values are checked on every header we build.
-    if b.contains(&b'\r') || b.contains(&b'\n') {
+    // One word-at-a-time pass: values are checked on every header we build.
+    if super::scan::has_line_break(b) {
         return Err(BuildError::LineBreakInValue);
     }
     let (s, e) = super::scan::trim_range(b, 0, b.len());
@@ -48,9 +73,46 @@ fn check_value(value: SipStr) -> Result<SipStr, BuildError> {
 }
 
 impl Headers {
-    /// An empty list.
+    /// An empty list with room for a typical message's lines.
     pub fn new() -> Self {
-        Headers::default()
+        Headers {
+            list: Vec::with_capacity(16),
+            views: OnceLock::new(),
+        }
+    }
+
+    /// The parsed views (filled on first use).
+    #[inline]
+    pub(crate) fn views(&self) -> &Views {
+        self.views.get_or_init(Box::default)
+    }
+
+    /// Takes over `other`'s parsed To; only for a list whose To line was just copied
+    /// from `other` unchanged (a response adding its To tag reads it).
+    pub(crate) fn share_to_view(&mut self, other: &Headers) {
+        if let Some(to) = other.views.get().and_then(|v| v.to.get()) {
+            let views = Views {
+                to: OnceLock::from(to.clone()),
+                ..Views::default()
+            };
+            self.views = OnceLock::from(Box::new(views));
+        }
+    }
+
+    /// Resets the view of `name` after one of its lines changed.
+    fn touched(&mut self, name: &HeaderName) {
+        let Some(views) = self.views.get_mut() else {
+            return;
+        };
+        if *name == HeaderName::VIA {
+            views.via = OnceLock::new();
+        } else if *name == HeaderName::FROM {
+            views.from = OnceLock::new();
+        } else if *name == HeaderName::TO {
+            views.to = OnceLock::new();
+        } else if *name == HeaderName::CSEQ {
+            views.cseq = OnceLock::new();
+        }
     }
 
     /// Number of header lines.
@@ -96,7 +158,17 @@ impl Headers {
     pub fn values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = SipStr> + 'a {
         let split = name.is_list();
         self.get_all(name).flat_map(move |v| {
-            let parts: SmallVec<[SipStr; 2]> = if split {
+            let parts: SmallVec<[SipStr; 2]> = if split && ListSplit::is_single(v.as_bytes()) {
+                // One element: trimmed, skipped when empty (what the split would give).
+                let (s, e) = super::scan::trim_range(v.as_bytes(), 0, v.len());
+                if e == s {
+                    SmallVec::new()
+                } else if s == 0 && e == v.len() {
+                    smallvec::smallvec![v.clone()]
+                } else {
+                    smallvec::smallvec![v.slice_ascii(s, e)]
+                }
+            } else if split {
                 ListSplit::new(v.as_bytes())
                     .filter(|(s, e)| e > s)
                     .map(|(s, e)| v.slice_ascii(s, e))
@@ -115,7 +187,7 @@ impl Headers {
     ) -> impl Iterator<Item = SipStr> + 'a {
         self.get_all(name).flat_map(move |v| {
             let parts: SmallVec<[SipStr; 2]> = if ListSplit::is_single(v.as_bytes()) {
-                ListSplit::new(v.as_bytes()).map(|_| v.clone()).collect()
+                smallvec::smallvec![v.clone()]
             } else {
                 ListSplit::new(v.as_bytes())
                     .map(|(s, e)| v.slice_ascii(s, e))
@@ -178,12 +250,14 @@ impl Headers {
     /// Appends a line. Values holding CR or LF are refused.
     pub fn push(&mut self, name: HeaderName, value: impl Into<SipStr>) -> Result<(), BuildError> {
         let value = check_value(value.into())?;
+        self.touched(&name);
         self.list.push(Header { name, value });
         Ok(())
     }
 
     /// Appends a line taken from a parsed message (already checked).
     pub(crate) fn push_parsed(&mut self, name: HeaderName, value: SipStr) {
+        self.touched(&name);
         self.list.push(Header { name, value });
     }
 
@@ -196,6 +270,7 @@ impl Headers {
     ) -> Result<(), BuildError> {
         let value = check_value(value.into())?;
         let index = index.min(self.list.len());
+        self.touched(&name);
         self.list.insert(index, Header { name, value });
         Ok(())
     }
@@ -203,6 +278,7 @@ impl Headers {
     /// Removes every line named `name`; returns how many were removed.
     pub fn remove(&mut self, name: &HeaderName) -> usize {
         let before = self.list.len();
+        self.touched(name);
         self.list.retain(|h| &h.name != name);
         before - self.list.len()
     }
@@ -215,6 +291,7 @@ impl Headers {
         value: impl Into<SipStr>,
     ) -> Result<(), BuildError> {
         let value = check_value(value.into())?;
+        self.touched(&name);
         match self.list.iter().position(|h| h.name == name) {
             Some(i) => {
                 self.remove(&name);
@@ -228,6 +305,7 @@ impl Headers {
 
     /// Replaces the value of the first line named `name` (in place). Returns whether one existed.
     pub(crate) fn replace_first(&mut self, name: &HeaderName, value: SipStr) -> bool {
+        self.touched(name);
         match self.list.iter_mut().find(|h| &h.name == name) {
             Some(h) => {
                 h.value = value;
@@ -239,6 +317,7 @@ impl Headers {
 
     /// Copies every line named `name` from `other`, in order, to the end of this list.
     pub fn copy_from(&mut self, other: &Headers, name: &HeaderName) {
+        self.touched(name);
         for h in other.list.iter().filter(|h| &h.name == name) {
             self.list.push(h.clone());
         }
@@ -331,5 +410,44 @@ mod tests {
             Err(HeaderError::Multiple("From"))
         );
         assert_eq!(h.optional(&HeaderName::EXPIRES, "Expires"), Ok(None));
+    }
+
+    #[test]
+    fn views_follow_edits() {
+        let mut h = Headers::new();
+        assert_eq!(h.via().err(), Some(HeaderError::Missing("Via")));
+        h.push(HeaderName::VIA, "SIP/2.0/UDP a;branch=z9hG4bK1")
+            .unwrap();
+        assert_eq!(h.via().unwrap().host(), "a");
+        h.insert(0, HeaderName::VIA, "SIP/2.0/UDP b;branch=z9hG4bK2")
+            .unwrap();
+        assert_eq!(h.via().unwrap().host(), "b");
+        h.push(HeaderName::TO, "<sip:x@y>").unwrap();
+        assert_eq!(h.to().unwrap().tag(), None);
+        h.replace(HeaderName::TO, "<sip:x@y>;tag=t1").unwrap();
+        assert_eq!(h.to().unwrap().tag(), Some("t1"));
+        assert!(h.replace_first(&HeaderName::TO, SipStr::from("<sip:x@y>;tag=t2")));
+        assert_eq!(h.to().unwrap().tag(), Some("t2"));
+        assert!(h.from().is_err());
+        let mut other = Headers::new();
+        other.push(HeaderName::FROM, "<sip:f@g>;tag=f1").unwrap();
+        h.copy_from(&other, &HeaderName::FROM);
+        assert_eq!(h.from().unwrap().tag(), Some("f1"));
+        h.push(HeaderName::CSEQ, "1 INVITE").unwrap();
+        assert_eq!(h.cseq().unwrap().seq, 1);
+        h.replace(HeaderName::CSEQ, "2 BYE").unwrap();
+        assert_eq!(h.cseq().unwrap().seq, 2);
+        assert_eq!(h.remove(&HeaderName::VIA), 2);
+        assert!(h.via().is_err());
+        // Equality looks at the lines only, not at which views were parsed.
+        let copy = h.clone();
+        let fresh_from_lines = {
+            let mut f = Headers::new();
+            for line in &h {
+                f.push(line.name().clone(), line.value().clone()).unwrap();
+            }
+            f
+        };
+        assert_eq!(copy, fresh_from_lines);
     }
 }

@@ -861,10 +861,21 @@ impl HeaderName {
 }
 
 impl PartialEq for HeaderName {
-    #[inline]
+    // Header lists are searched by name all the time: the known-name case is one
+    // comparison, kept inline; other names go out of line.
+    #[inline(always)]
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Repr::Known(a), Repr::Known(b)) => a == b,
+            _ => self.eq_other(other),
+        }
+    }
+}
+
+impl HeaderName {
+    #[inline(never)]
+    fn eq_other(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
             (Repr::Other(a), Repr::Other(b)) => a.as_bytes().eq_ignore_ascii_case(b.as_bytes()),
             _ => false,
         }

@@ -81,6 +81,11 @@ impl NameAddr {
         &self.raw
     }
 
+    /// The value as received, as a shared string.
+    pub fn as_sip_str(&self) -> &SipStr {
+        &self.raw
+    }
+
     /// The display name as written (quotes and escapes kept), if any.
     pub fn display_name_raw(&self) -> Option<&str> {
         self.display.map(|d| d.of(&self.raw))
@@ -176,12 +181,18 @@ impl Contact {
 impl Headers {
     /// The From header (the first line; `validate` refuses duplicates).
     pub fn from(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From")
+        self.views()
+            .from
+            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From"))
+            .clone()
     }
 
     /// The To header (the first line; `validate` refuses duplicates).
     pub fn to(&self) -> Result<NameAddr, HeaderError> {
-        NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To")
+        self.views()
+            .to
+            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To"))
+            .clone()
     }
 
     /// Every Contact value in order.

@@ -142,6 +142,24 @@ pub(crate) fn find_byte(b: &[u8], pos: usize, needle: u8) -> Option<usize> {
     None
 }
 
+/// Whether `b` holds a CR or an LF, eight bytes at a time.
+#[inline]
+pub(crate) fn has_line_break(b: &[u8]) -> bool {
+    let cr = SWAR_ONES.wrapping_mul(u64::from(b'\r'));
+    let lf = SWAR_ONES.wrapping_mul(u64::from(b'\n'));
+    let zero_byte = |x: u64| x.wrapping_sub(SWAR_ONES) & !x & SWAR_HIGH;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if zero_byte(w ^ cr) | zero_byte(w ^ lf) != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c == b'\r' || c == b'\n')
+}
+
 /// A forward cursor over bytes.
 pub(crate) struct Cursor<'a> {
     pub(crate) s: &'a [u8],
@@ -382,6 +400,24 @@ pub(crate) fn parse_u32_saturating(s: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_are_found_at_every_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for brk in [b'\r', b'\n', b'x'] {
+                    // Bytes next to CR/LF in value (0x0c, 0x0e, 0x8d) must not count.
+                    let mut v: Vec<u8> =
+                        (0..len).map(|i| [b'a', 0x0c, 0x0e, 0x8d][i % 4]).collect();
+                    if at < len {
+                        v[at] = brk;
+                    }
+                    let want = v.iter().any(|&c| c == b'\r' || c == b'\n');
+                    assert_eq!(has_line_break(&v), want, "len {len} at {at} byte {brk}");
+                }
+            }
+        }
+    }
 
     fn split(s: &str) -> Vec<&str> {
         ListSplit::new(s.as_bytes())

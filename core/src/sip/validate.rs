@@ -1,21 +1,31 @@
 //! Required-header validation (RFC 3261 §8.1.1, §8.2, §16.3): what makes a parsed
 //! request answerable only with 400, or a parsed response discardable.
 
-use super::error::{HeaderError, ParseError, Problem};
+use super::error::{ParseError, Problem};
 use super::headers::Headers;
 use super::message::{Request, Response};
 use super::name::HeaderName;
 use super::name_addr::NameAddr;
+use super::scan::ListSplit;
+use super::via::Via;
 
 /// Checks the headers every request and response must carry, and the grammar of the
 /// headers a transaction or dialog reads.
 fn check_common(h: &Headers) -> Result<(), Problem> {
-    let mut vias = h.vias().peekable();
-    if vias.peek().is_none() {
-        return Err(HeaderError::Missing("Via").into());
-    }
-    for v in vias {
-        v?;
+    // The top Via is parsed once and kept for the transaction layer; the others are
+    // only checked.
+    h.via()?;
+    let mut first = true;
+    for line in h.get_all(&HeaderName::VIA) {
+        let b = line.as_bytes();
+        if first && ListSplit::is_single(b) {
+            first = false;
+            continue;
+        }
+        for (s, e) in ListSplit::new(b).skip(usize::from(first)) {
+            Via::parse(line.slice_ascii(s, e))?;
+        }
+        first = false;
     }
     for (name, label) in [
         (HeaderName::FROM, "From"),

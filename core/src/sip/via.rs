@@ -235,6 +235,12 @@ impl Via {
         self.branch().and_then(|b| self.raw.sub(b))
     }
 
+    /// The sent-by host as a shared slice of the value (brackets kept for IPv6).
+    pub fn host_shared(&self) -> SipStr {
+        self.raw
+            .slice_ascii(self.host.start as usize, self.host.end as usize)
+    }
+
     /// Whether the branch starts with the RFC 3261 magic cookie `z9hG4bK`.
     pub fn has_magic_cookie(&self) -> bool {
         self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
@@ -311,10 +317,15 @@ impl fmt::Display for Via {
 impl Headers {
     /// The topmost Via value.
     pub fn via(&self) -> Result<Via, HeaderError> {
-        let first = self
-            .first_element(&HeaderName::VIA)
-            .ok_or(HeaderError::Missing("Via"))?;
-        Via::parse(first)
+        self.views()
+            .via
+            .get_or_init(|| {
+                let first = self
+                    .first_element(&HeaderName::VIA)
+                    .ok_or(HeaderError::Missing("Via"))?;
+                Via::parse(first)
+            })
+            .clone()
     }
 
     /// Every Via value, top first (lines and comma lists flattened).

@@ -1,18 +1,24 @@
-//! A counting global allocator for the allocation tests: it counts every allocation and
-//! forwards everything to the system allocator. Included with `mod counting_alloc;` by a
-//! test binary, it becomes that binary's global allocator.
+//! A counting global allocator for the allocation tests: it counts every allocation of
+//! the thread that makes it and forwards everything to the system allocator. Included
+//! with `mod counting_alloc;` by a test binary, it becomes that binary's global
+//! allocator. Counting per thread keeps the test harness's own allocations (on its
+//! other threads) out of the figures.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // A const-initialised `Cell` needs no allocation of its own to be reached.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 
 // SAFETY: every call is forwarded unchanged to `System`, which upholds the contract.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // After the thread's locals are gone (thread exit) there is nothing to count.
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
         // SAFETY: same layout, as required by the caller.
         unsafe { System.alloc(layout) }
     }
@@ -25,7 +31,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Allocations made by this test binary so far.
+/// Allocations made by the calling thread so far.
 pub(crate) fn allocations() -> usize {
-    ALLOCATIONS.load(Ordering::SeqCst)
+    ALLOCATIONS.with(Cell::get)
 }

@@ -4,6 +4,8 @@
 //! non-INVITE one retransmits on Timer E (T1 doubling to T2), gives up on Timer F and
 //! absorbs retransmitted finals until Timer K.
 
+use std::sync::Arc;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -44,7 +46,7 @@ pub(crate) enum ClientState {
 #[derive(Debug)]
 pub(crate) enum ClientEvent {
     /// A response (provisional, final, or a retransmitted 2xx to an INVITE).
-    Response(Box<Response>),
+    Response(Response),
     /// No final response in 64·T1 (Timer B or F).
     Timeout,
 }
@@ -56,7 +58,7 @@ pub(crate) struct ClientTx {
     pub(crate) invite: bool,
     pub(crate) state: ClientState,
     /// The request as sent, until a final response (the ACK of a non-2xx derives from it).
-    request: Option<Box<Request>>,
+    request: Option<Arc<Request>>,
     /// Its encoding, for retransmissions until a final response.
     data: Bytes,
     pub(crate) dest: SocketAddr,
@@ -70,13 +72,13 @@ impl Endpoint {
     /// Sends `request` (its top Via carries a fresh branch) in a new client transaction.
     pub(crate) fn client_send(
         &mut self,
-        request: Request,
+        request: impl Into<Arc<Request>>,
         dest: SocketAddr,
         call: Option<CallId>,
         purpose: Purpose,
     ) -> Option<TxId> {
-        let branch = request.via().ok()?.branch()?.to_owned();
-        let key = ClientKey::new(&branch, request.method());
+        let request = request.into();
+        let key = ClientKey::of_request(&request)?;
         let invite = request.method() == &Method::Invite;
         let data = request.to_bytes();
         let id = self.txs.next_id();
@@ -96,7 +98,7 @@ impl Endpoint {
                 key,
                 invite,
                 state: ClientState::Calling,
-                request: Some(Box::new(request)),
+                request: Some(request),
                 data,
                 dest,
                 interval: t1,
@@ -182,7 +184,7 @@ impl Endpoint {
                 _ => return,
             }
         }
-        self.on_client_event(id, call, purpose, ClientEvent::Response(Box::new(resp)));
+        self.on_client_event(id, call, purpose, ClientEvent::Response(resp));
     }
 
     /// A client transaction timer fired.

@@ -1,7 +1,7 @@
 //! Transaction matching keys: RFC 3261 §17.2.3 for requests (with the RFC 2543 fallback
 //! when the top Via has no magic-cookie branch) and §17.1.3 for responses.
 
-use crate::sip::{Method, Request, Response};
+use crate::sip::{HeaderName, Method, Request, Response, SipStr};
 
 /// The method part of a key: ACK matches the INVITE it acknowledges, CANCEL is its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -10,8 +10,8 @@ pub(crate) enum KeyMethod {
     Invite,
     /// CANCEL.
     Cancel,
-    /// Any other method, by name.
-    Other(String),
+    /// Any other method.
+    Other(Method),
 }
 
 impl KeyMethod {
@@ -19,7 +19,7 @@ impl KeyMethod {
         match method {
             Method::Invite | Method::Ack => KeyMethod::Invite,
             Method::Cancel => KeyMethod::Cancel,
-            other => KeyMethod::Other(other.as_str().to_owned()),
+            other => KeyMethod::Other(other.clone()),
         }
     }
 }
@@ -27,11 +27,12 @@ impl KeyMethod {
 /// What identifies a server transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ServerKey {
-    /// The branch (RFC 3261), or the RFC 2543 composite of Call-ID, CSeq number, From tag
-    /// and top Via.
-    branch: String,
-    /// The sent-by of the top Via (lower case).
-    sent_by: String,
+    /// The branch (RFC 3261, shared with the message), or the RFC 2543 composite of
+    /// Call-ID, CSeq number, From tag and top Via.
+    branch: SipStr,
+    /// The sent-by host of the top Via (lower case) and its port.
+    host: SipStr,
+    port: Option<u16>,
     method: KeyMethod,
 }
 
@@ -40,12 +41,19 @@ impl ServerKey {
     pub(crate) fn of(req: &Request) -> Option<ServerKey> {
         let via = req.via().ok()?;
         let method = KeyMethod::of(req.method());
-        let sent_by = via.sent_by().to_ascii_lowercase();
+        let host = via.host_shared();
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            SipStr::from(host.to_ascii_lowercase())
+        } else {
+            host
+        };
+        let port = via.port();
         if via.is_rfc3261_branch() {
-            let branch = via.branch()?.to_owned();
+            let branch = via.branch_shared()?;
             return Some(ServerKey {
                 branch,
-                sent_by,
+                host,
+                port,
                 method,
             });
         }
@@ -62,8 +70,9 @@ impl ServerKey {
             via.as_str()
         );
         Some(ServerKey {
-            branch,
-            sent_by,
+            branch: SipStr::from(branch),
+            host,
+            port,
             method,
         })
     }
@@ -80,23 +89,37 @@ impl ServerKey {
 /// What identifies a client transaction: our branch and the CSeq method.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ClientKey {
-    branch: String,
+    branch: SipStr,
     method: KeyMethod,
 }
 
 impl ClientKey {
     /// The key of a request we send.
-    pub(crate) fn new(branch: &str, method: &Method) -> ClientKey {
+    pub(crate) fn new(branch: SipStr, method: &Method) -> ClientKey {
         ClientKey {
-            branch: branch.to_owned(),
+            branch,
             method: KeyMethod::of(method),
         }
+    }
+
+    /// The key of a request we built: its top Via is ours (`...;branch=z9hG4bK...`), so
+    /// the branch is found by a plain search rather than a full Via parse.
+    pub(crate) fn of_request(req: &Request) -> Option<ClientKey> {
+        let via = req.headers().get(&HeaderName::VIA)?;
+        let b = via.as_bytes();
+        let start = b.windows(8).position(|w| w == b";branch=")? + 8;
+        let len = b
+            .get(start..)?
+            .iter()
+            .position(|&c| matches!(c, b';' | b',' | b' '))
+            .unwrap_or(b.len() - start);
+        (len > 0).then(|| ClientKey::new(via.slice_ascii(start, start + len), req.method()))
     }
 
     /// The key a response matches (§17.1.3); `None` when Via or CSeq are unreadable.
     pub(crate) fn of_response(resp: &Response) -> Option<ClientKey> {
         let via = resp.via().ok()?;
         let cseq = resp.cseq().ok()?;
-        Some(ClientKey::new(via.branch()?, &cseq.method))
+        Some(ClientKey::new(via.branch_shared()?, &cseq.method))
     }
 }

@@ -6,9 +6,7 @@ mod client;
 mod key;
 mod server;
 
-use std::collections::HashMap;
-
-use crate::timer::IdMap;
+use crate::hash::{IdMap, WireMap};
 
 pub(crate) use client::{ClientEvent, ClientTx, Purpose};
 pub(crate) use key::{ClientKey, KeyMethod, ServerKey};
@@ -51,9 +49,9 @@ pub(crate) enum Timer {
 #[derive(Debug, Default)]
 pub(crate) struct Transactions {
     pub(crate) server: IdMap<TxId, ServerTx>,
-    pub(crate) server_index: HashMap<ServerKey, TxId>,
+    pub(crate) server_index: WireMap<ServerKey, TxId>,
     pub(crate) client: IdMap<TxId, ClientTx>,
-    pub(crate) client_index: HashMap<ClientKey, TxId>,
+    pub(crate) client_index: WireMap<ClientKey, TxId>,
     next: u64,
 }
 

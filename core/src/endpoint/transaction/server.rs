@@ -3,6 +3,8 @@
 //! absorbs late ACKs) and absorbs INVITE retransmissions after a 2xx (Timer L); the
 //! non-INVITE one re-sends its final to retransmissions until Timer J.
 
+use std::sync::Arc;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -41,9 +43,9 @@ pub(crate) struct ServerTx {
     /// The call this INVITE created or belongs to.
     pub(crate) call: Option<CallId>,
     /// The request (kept for INVITEs: CANCEL answers it with 487).
-    pub(crate) request: Option<Box<Request>>,
+    pub(crate) request: Option<Arc<Request>>,
     /// Merged-request detection key (Call-ID, From tag, CSeq) of an initial INVITE.
-    pub(crate) merge: Option<(String, String, u32)>,
+    pub(crate) merge: Option<(crate::sip::SipStr, crate::sip::SipStr, u32)>,
 }
 
 impl Endpoint {
@@ -51,7 +53,7 @@ impl Endpoint {
     pub(crate) fn server_create(
         &mut self,
         key: ServerKey,
-        req: &Request,
+        req: &Arc<Request>,
         dest: SocketAddr,
     ) -> TxId {
         let id = self.txs.next_id();
@@ -65,7 +67,7 @@ impl Endpoint {
             last_status: 0,
             interval: self.config.t1,
             call: None,
-            request: invite.then(|| Box::new(req.clone())),
+            request: invite.then(|| Arc::clone(req)),
             merge: None,
         };
         self.txs.server.insert(id, tx);
