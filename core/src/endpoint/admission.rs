@@ -22,11 +22,11 @@ impl Endpoint {
     pub(crate) fn admit(&mut self, tx: TxId, req: Arc<Request>, remote: SocketAddr) {
         let call_id = req.call_id().unwrap_or_default();
         let from_tag = req
-            .from()
+            .view_from()
             .ok()
             .and_then(|f| f.tag_shared())
             .unwrap_or_default();
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         let merge = (call_id.clone(), from_tag, seq);
         if self.merged.get(&merge).is_some_and(|&other| other != tx) {
             self.answer(tx, &req, 482, "Loop Detected");
@@ -114,7 +114,7 @@ impl Endpoint {
         let Some(dialog) = self.uas_dialog(&req, remote) else {
             return self.answer(tx, &req, 400, "Bad Request");
         };
-        let from = req.from().ok();
+        let from = req.view_from().ok();
         let info = CallInfo {
             sip_call_id: call_id.as_str().to_owned(),
             session_id: session_id.unwrap_or_else(|| self.rng.token(16)),
@@ -127,7 +127,7 @@ impl Endpoint {
                 .as_ref()
                 .and_then(|f| f.display_name().map(|d| d.into_owned())),
             callee: req
-                .to()
+                .view_to()
                 .map(|t| t.uri().as_str().to_owned())
                 .unwrap_or_default(),
             x_headers,
@@ -167,8 +167,8 @@ impl Endpoint {
 
     /// The dialog an INVITE creates on our side (RFC 3261 §12.1.1).
     fn uas_dialog(&mut self, req: &Request, remote: SocketAddr) -> Option<Dialog> {
-        let from = req.from().ok()?;
-        let to = req.to().ok()?;
+        let from = req.view_from().ok()?;
+        let to = req.view_to().ok()?;
         let tag = self.rng.token(10);
         let remote_target = match req.contact() {
             Some(Ok(contact)) => contact.address().map(|a| a.uri().clone()),
@@ -181,7 +181,7 @@ impl Endpoint {
             local_tag: tag.into(),
             remote: from.as_sip_str().clone(),
             local_seq: 0,
-            remote_seq: Some(req.cseq().ok()?.seq),
+            remote_seq: Some(req.view_cseq().ok()?.seq),
             remote_target,
             // List elements come trimmed.
             route_set: req.headers().values(&HeaderName::RECORD_ROUTE).collect(),
@@ -333,7 +333,7 @@ impl Endpoint {
             (Some(tx), Some(invite)) => (
                 tx,
                 self.txs.server.get(&tx).map(|t| t.dest),
-                invite.cseq().map(|c| c.seq).unwrap_or(0),
+                invite.view_cseq().map(|c| c.seq).unwrap_or(0),
             ),
             _ => return,
         };

@@ -58,7 +58,9 @@ impl Endpoint {
             // Unknown method: 501 before looking any further (RFC 3261 §8.2.1).
             req.stamp_received(remote);
             let resp = self.tagged_response(&req, 501, "Not Implemented");
-            let dest = req.via().map_or(remote, |v| via_destination(&v, remote));
+            let dest = req
+                .view_via()
+                .map_or(remote, |v| via_destination(v, remote));
             self.transmit(dest, resp.to_bytes());
             return;
         }
@@ -80,7 +82,9 @@ impl Endpoint {
             return;
         }
         req.stamp_received(remote);
-        let dest = req.via().map_or(remote, |v| via_destination(&v, remote));
+        let dest = req
+            .view_via()
+            .map_or(remote, |v| via_destination(v, remote));
         // Shared by the transaction (to answer a CANCEL) and the call it creates.
         let req = Arc::new(req);
         let tx = self.server_create(key, &req, dest);
@@ -122,7 +126,7 @@ impl Endpoint {
             self.server_respond(tx, &resp);
             return;
         }
-        let to_tag = req.to().ok().and_then(|to| to.tag_shared());
+        let to_tag = req.view_to().ok().and_then(|to| to.tag_shared());
         let max_forwards = req.headers().max_forwards().ok().flatten();
         if to_tag.is_none() && max_forwards == Some(0) && method != Method::Options {
             self.answer(tx, &req, 483, "Too Many Hops");
@@ -165,7 +169,7 @@ impl Endpoint {
             }
         }
         let call_id = req.call_id().unwrap_or_default();
-        let Some(tag) = req.to().ok().and_then(|to| to.tag_shared()) else {
+        let Some(tag) = req.view_to().ok().and_then(|to| to.tag_shared()) else {
             return;
         };
         if let Some(&call) = self.dialogs.get(&(call_id, tag)) {

@@ -22,7 +22,7 @@ impl Endpoint {
         let Some(id) = self.find_dialog(&req, tag) else {
             return self.answer(tx, &req, 481, "Call/Transaction Does Not Exist");
         };
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -64,7 +64,7 @@ impl Endpoint {
 
     /// The ACK for our 2xx: stop retransmitting; the first one starts the call.
     pub(crate) fn on_ack(&mut self, id: CallId, req: &Request) {
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -246,7 +246,7 @@ impl Endpoint {
         let _ = ok.set_body("application/sdp", body.to_bytes());
         let data = ok.to_bytes();
         let dest = self.txs.server.get(&tx).map(|t| t.dest);
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         self.server_send(tx, data.clone(), 200);
         if let Some(dest) = dest {
             self.await_ack(id, data, dest, seq);

@@ -296,7 +296,7 @@ impl Endpoint {
             return self.transmit(dest, ack);
         }
         let dialog = &mut call.dialog;
-        if let Ok(to) = resp.to() {
+        if let Ok(to) = resp.view_to() {
             dialog.remote = to.as_sip_str().clone();
         }
         if let Some(Ok(contact)) = resp.contact() {
@@ -311,7 +311,7 @@ impl Endpoint {
         let seq = call
             .invite
             .as_ref()
-            .and_then(|i| i.cseq().ok())
+            .and_then(|i| i.view_cseq().ok())
             .map(|c| c.seq);
         let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
         let Some((ack, dest)) = self.dialog_request(id, Method::Ack, seq) else {

@@ -34,7 +34,7 @@ impl Endpoint {
             .ok_or(CommandError::InvalidState("no dialog"))?;
         req.set_body("application/sdp", offer.to_bytes())
             .map_err(|_| CommandError::InvalidState("no dialog"))?;
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         let tx = self.client_send(req, dest, Some(id), Purpose::ReInvite);
         if let Some(call) = self.calls.get_mut(&id) {
             call.local_sdp = Some(offer.clone());

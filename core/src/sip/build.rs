@@ -161,7 +161,10 @@ impl Response {
             .headers
             .get(&HeaderName::TO)
             .ok_or(BuildError::Missing("To"))?;
-        let parsed = self.headers.to().map_err(|_| BuildError::Missing("To"))?;
+        let parsed = self
+            .headers
+            .view_to()
+            .map_err(|_| BuildError::Missing("To"))?;
         if parsed.tag().is_some() {
             return Ok(false);
         }

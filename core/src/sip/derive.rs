@@ -66,7 +66,7 @@ impl Request {
     /// the sent-by host differs from the source address or `rport` was requested, and
     /// `rport=<port>` when the client asked for it (RFC 3581). Returns whether it changed.
     pub fn stamp_received(&mut self, source: SocketAddr) -> bool {
-        let Ok(via) = self.headers.via() else {
+        let Ok(via) = self.headers.view_via() else {
             return false;
         };
         let rport = via.rport() == Some(Rport::Requested);

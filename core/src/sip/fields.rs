@@ -78,10 +78,16 @@ fn leading_number<'a>(raw: &'a SipStr, label: &'static str) -> Result<&'a [u8], 
 impl Headers {
     /// The CSeq header (the first line; `validate` refuses duplicates).
     pub fn cseq(&self) -> Result<CSeq, HeaderError> {
+        self.view_cseq().cloned()
+    }
+
+    /// The CSeq, parsed once and borrowed.
+    pub(crate) fn view_cseq(&self) -> Result<&CSeq, HeaderError> {
         self.views()
             .cseq
             .get_or_init(|| CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?))
-            .clone()
+            .as_ref()
+            .map_err(|e| *e)
     }
 
     /// The Call-ID (a shared slice of the message: a dialog key; the first line,

@@ -139,6 +139,21 @@ macro_rules! typed_shortcuts {
             pub fn contact(&self) -> Option<Result<Contact, HeaderError>> {
                 self.headers.contact()
             }
+
+            /// The topmost Via, borrowed from the parsed views.
+            pub(crate) fn view_via(&self) -> Result<&Via, HeaderError> {
+                self.headers.view_via()
+            }
+
+            /// The To header, borrowed from the parsed views.
+            pub(crate) fn view_to(&self) -> Result<&NameAddr, HeaderError> {
+                self.headers.view_to()
+            }
+
+            /// The CSeq, borrowed from the parsed views.
+            pub(crate) fn view_cseq(&self) -> Result<&CSeq, HeaderError> {
+                self.headers.view_cseq()
+            }
         }
     };
 }
@@ -147,6 +162,11 @@ typed_shortcuts!(Request);
 typed_shortcuts!(Response);
 
 impl Request {
+    /// The From header, borrowed from the parsed views.
+    pub(crate) fn view_from(&self) -> Result<&NameAddr, HeaderError> {
+        self.headers.view_from()
+    }
+
     /// A request with no headers and no body (see also [`RequestBuilder`](super::RequestBuilder)).
     pub fn new(method: Method, uri: Uri) -> Request {
         Request {

@@ -181,18 +181,30 @@ impl Contact {
 impl Headers {
     /// The From header (the first line; `validate` refuses duplicates).
     pub fn from(&self) -> Result<NameAddr, HeaderError> {
-        self.views()
-            .from
-            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From"))
-            .clone()
+        self.view_from().cloned()
     }
 
     /// The To header (the first line; `validate` refuses duplicates).
     pub fn to(&self) -> Result<NameAddr, HeaderError> {
+        self.view_to().cloned()
+    }
+
+    /// The From header, parsed once and borrowed.
+    pub(crate) fn view_from(&self) -> Result<&NameAddr, HeaderError> {
+        self.views()
+            .from
+            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From"))
+            .as_ref()
+            .map_err(|e| *e)
+    }
+
+    /// The To header, parsed once and borrowed.
+    pub(crate) fn view_to(&self) -> Result<&NameAddr, HeaderError> {
         self.views()
             .to
             .get_or_init(|| NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To"))
-            .clone()
+            .as_ref()
+            .map_err(|e| *e)
     }
 
     /// Every Contact value in order.

@@ -14,7 +14,7 @@ use super::via::Via;
 fn check_common(h: &Headers) -> Result<(), Problem> {
     // The top Via is parsed once and kept for the transaction layer; the others are
     // only checked.
-    h.via()?;
+    h.view_via()?;
     let mut first = true;
     for line in h.get_all(&HeaderName::VIA) {
         let b = line.as_bytes();
@@ -47,10 +47,10 @@ fn check_common(h: &Headers) -> Result<(), Problem> {
             _ => return Err(HeaderError::Multiple(label).into()),
         }
     }
-    h.from()?;
-    h.to()?;
+    h.view_from()?;
+    h.view_to()?;
     h.call_id()?;
-    h.cseq()?;
+    h.view_cseq()?;
     h.content_length()?;
     h.content_type()?;
     Ok(())
@@ -59,7 +59,7 @@ fn check_common(h: &Headers) -> Result<(), Problem> {
 fn check_request(r: &Request) -> Result<(), Problem> {
     let h = &r.headers;
     check_common(h)?;
-    if h.cseq()?.method != r.method {
+    if h.view_cseq()?.method != r.method {
         return Err(Problem::CSeqMethodMismatch);
     }
     h.max_forwards()?;

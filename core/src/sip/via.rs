@@ -317,6 +317,11 @@ impl fmt::Display for Via {
 impl Headers {
     /// The topmost Via value.
     pub fn via(&self) -> Result<Via, HeaderError> {
+        self.view_via().cloned()
+    }
+
+    /// The topmost Via, parsed once and borrowed.
+    pub(crate) fn view_via(&self) -> Result<&Via, HeaderError> {
         self.views()
             .via
             .get_or_init(|| {
@@ -325,7 +330,8 @@ impl Headers {
                     .ok_or(HeaderError::Missing("Via"))?;
                 Via::parse(first)
             })
-            .clone()
+            .as_ref()
+            .map_err(|e| *e)
     }
 
     /// Every Via value, top first (lines and comma lists flattened).

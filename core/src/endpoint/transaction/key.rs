@@ -39,7 +39,7 @@ pub(crate) struct ServerKey {
 impl ServerKey {
     /// The key of a received request; `None` when it has no readable top Via.
     pub(crate) fn of(req: &Request) -> Option<ServerKey> {
-        let via = req.via().ok()?;
+        let via = req.view_via().ok()?;
         let method = KeyMethod::of(req.method());
         let host = via.host_shared();
         let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -60,8 +60,8 @@ impl ServerKey {
         // RFC 2543 (§17.2.3): Call-ID, CSeq number, From tag and the top Via; the To tag
         // is left out so that the ACK (which carries ours) matches its INVITE.
         let call_id = req.call_id().ok()?;
-        let seq = req.cseq().ok()?.seq;
-        let from = req.from().ok()?;
+        let seq = req.view_cseq().ok()?.seq;
+        let from = req.view_from().ok()?;
         let branch = format!(
             "2543|{}|{}|{}|{}",
             call_id.as_str(),
@@ -118,8 +118,8 @@ impl ClientKey {
 
     /// The key a response matches (§17.1.3); `None` when Via or CSeq are unreadable.
     pub(crate) fn of_response(resp: &Response) -> Option<ClientKey> {
-        let via = resp.via().ok()?;
-        let cseq = resp.cseq().ok()?;
+        let via = resp.view_via().ok()?;
+        let cseq = resp.view_cseq().ok()?;
         Some(ClientKey::new(via.branch_shared()?, &cseq.method))
     }
 }
