@@ -127,6 +127,9 @@ impl Response {
     /// Copies the request's Record-Route lines (in order), placed after the Via lines
     /// (what a UAS does in a dialog-creating response, RFC 3261 §12.1.1).
     pub fn copy_record_route(&mut self, req: &Request) {
+        if !req.headers.contains(&HeaderName::RECORD_ROUTE) {
+            return;
+        }
         let mut rr = Headers::new();
         rr.copy_from(&req.headers, &HeaderName::RECORD_ROUTE);
         if rr.is_empty() {
