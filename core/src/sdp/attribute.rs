@@ -169,7 +169,7 @@ pub(crate) fn parse_u64(s: &str) -> Option<u64> {
 /// Parses the text after `a=`; `slice` turns a sub-slice of `value` into a shared `Text`.
 pub(crate) fn parse_attribute(
     value: &str,
-    slice: &dyn Fn(&str) -> Text,
+    slice: &impl Fn(&str) -> Text,
 ) -> Result<Attribute, SdpErrorKind> {
     let (name, rest) = match split_once(value, b':') {
         Some((n, r)) => (n, Some(r)),
@@ -207,7 +207,7 @@ pub(crate) fn parse_attribute(
     Ok(attr)
 }
 
-fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
+fn parse_rtpmap(r: &str, slice: &impl Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtpmap;
     let (pt, enc) = split_once(r, b' ').ok_or(bad)?;
     let payload_type = parse_u8(pt).ok_or(bad)?;
@@ -234,7 +234,7 @@ fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErro
     })
 }
 
-fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
+fn parse_rtcp(r: &str, slice: &impl Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtcp;
     let mut it = fields(r, b' ');
     let port = it.next().and_then(parse_u16).ok_or(bad)?;
