@@ -131,7 +131,9 @@ impl Text {
 
     /// ASCII case-insensitive comparison.
     pub fn eq_ignore_ascii_case(&self, other: &str) -> bool {
-        self.as_bytes().eq_ignore_ascii_case(other.as_bytes())
+        let (ours, theirs) = (self.as_bytes(), other.as_bytes());
+        // Names are usually written in their canonical case: compare exactly first.
+        ours == theirs || ours.eq_ignore_ascii_case(theirs)
     }
 }
 
