@@ -1,12 +1,12 @@
 //! The receive path of a session: accepted RTP into the jitter buffer, decoding with loss
 //! concealment, and RFC 4733 events into one report per key press.
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use super::negotiated::Negotiated;
+use super::outputs::Outputs;
 use super::types::{MediaEvent, MediaOutput, SessionConfig};
 use crate::codec::{Codec, Decoder};
 use crate::media::{
@@ -164,7 +164,7 @@ impl Inbound {
         now: Instant,
         packet: &RtpPacket<'_>,
         data: &Bytes,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         self.count(now, packet, true);
         if !self.playing {
@@ -188,12 +188,7 @@ impl Inbound {
     }
 
     /// An accepted telephone-event packet.
-    pub(super) fn on_event(
-        &mut self,
-        now: Instant,
-        packet: &RtpPacket<'_>,
-        out: &mut VecDeque<MediaOutput>,
-    ) {
+    pub(super) fn on_event(&mut self, now: Instant, packet: &RtpPacket<'_>, out: &mut Outputs) {
         self.count(now, packet, false);
         if !self.playing {
             return;
@@ -214,7 +209,7 @@ impl Inbound {
     }
 
     /// Plays out every frame due by `now` and reports finished key presses.
-    pub(super) fn drain(&mut self, now: Instant, out: &mut VecDeque<MediaOutput>) {
+    pub(super) fn drain(&mut self, now: Instant, out: &mut Outputs) {
         while let Some(step) = self.jitter.pop(now) {
             let event = match step {
                 Playout::Frame {

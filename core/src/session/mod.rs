@@ -63,13 +63,13 @@ mod dispatch;
 mod inbound;
 mod negotiated;
 mod outbound;
+mod outputs;
 mod packetizer;
 mod rtcp;
 mod source;
 mod types;
 mod watchdog;
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -78,6 +78,7 @@ use bytes::Bytes;
 use self::inbound::{Inbound, jitter_config};
 use self::negotiated::{Negotiated, codec_of, expects_rtp, sends_rtp};
 use self::outbound::Outbound;
+use self::outputs::Outputs;
 use self::rtcp::RtcpState;
 use self::source::SourceFilter;
 use self::watchdog::Watchdog;
@@ -104,7 +105,7 @@ pub struct MediaSession {
     outbound: Outbound,
     rtcp: RtcpState,
     watchdog: Watchdog,
-    outputs: VecDeque<MediaOutput>,
+    outputs: Outputs,
     rejected: u64,
     finished: bool,
 }
@@ -162,7 +163,7 @@ impl MediaSession {
                 codec.payload_bytes(media.ptime.max(1)),
             ),
             watchdog,
-            outputs: VecDeque::new(),
+            outputs: Outputs::default(),
             rejected: 0,
             finished: false,
         }

@@ -6,10 +6,10 @@
 //! transmitted and no sequence number is used: the first packet after a resume carries the
 //! next sequence number, a timestamp that followed the clock, and the marker bit.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use super::outputs::Outputs;
 use super::packetizer::Packetizer;
 use super::types::{MediaEvent, MediaOutput};
 use crate::codec::{Codec, Encoder};
@@ -124,7 +124,7 @@ impl Outbound {
         audio_pt: u8,
         dtmf_pt: Option<u8>,
         ptime_ms: u32,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         self.packets.audio_pt = audio_pt;
         self.packets.dtmf_pt = dtmf_pt;
@@ -185,7 +185,7 @@ impl Outbound {
         now: Instant,
         digits: &str,
         duration: Duration,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) -> Result<(), DtmfTxError> {
         if self.packets.dtmf_pt.is_none() {
             return Err(DtmfTxError::InvalidConfig(
@@ -225,7 +225,7 @@ impl Outbound {
         now: Instant,
         from: SocketAddr,
         to: SocketAddr,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         let reachable = self.sending && !to.ip().is_unspecified() && to.port() != 0;
         let to = reachable.then_some(to);
@@ -264,7 +264,7 @@ impl Outbound {
         self.last_push.map(|at| at + self.config.ptime)
     }
 
-    fn drain_events(&mut self, out: &mut VecDeque<MediaOutput>) {
+    fn drain_events(&mut self, out: &mut Outputs) {
         while let Some(event) = self.pacer.poll_event() {
             let event = match event {
                 PacerEvent::PlaybackFinished => MediaEvent::PlaybackFinished,

@@ -4,11 +4,11 @@
 //! The buffers take their memory with the first packet: a call that sends nothing pays
 //! for none.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 use bytes::BytesMut;
 
+use super::outputs::Outputs;
 use super::types::MediaOutput;
 use crate::codec::Encoder;
 use crate::media::{DtmfPacket, OutFrame, RtpHeader, SendStats};
@@ -68,7 +68,7 @@ impl Packetizer {
         payload_len: usize,
         from: SocketAddr,
         to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         let Some(to) = to else {
             self.seq_skew = self.seq_skew.wrapping_add(1);
@@ -103,7 +103,7 @@ impl Packetizer {
         frame: OutFrame<'_>,
         from: SocketAddr,
         to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         let len = if to.is_some() {
             self.encoder
@@ -126,7 +126,7 @@ impl Packetizer {
         packet: DtmfPacket,
         from: SocketAddr,
         to: Option<SocketAddr>,
-        out: &mut VecDeque<MediaOutput>,
+        out: &mut Outputs,
     ) {
         let Some(pt) = self.dtmf_pt else {
             return;

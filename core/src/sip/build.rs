@@ -110,7 +110,7 @@ impl Response {
     pub fn from_request(req: &Request, status: StatusCode, reason: &str) -> Response {
         let mut headers = Headers::new();
         copy_dialog_headers(&req.headers, &mut headers);
-        headers.share_views(&req.headers);
+        headers.share_to_view(&req.headers);
         Response {
             status,
             reason: one_line(reason, status),

@@ -78,7 +78,10 @@ fn leading_number<'a>(raw: &'a SipStr, label: &'static str) -> Result<&'a [u8], 
 impl Headers {
     /// The CSeq header (the first line; `validate` refuses duplicates).
     pub fn cseq(&self) -> Result<CSeq, HeaderError> {
-        CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?)
+        self.views()
+            .cseq
+            .get_or_init(|| CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?))
+            .clone()
     }
 
     /// The Call-ID (a shared slice of the message: a dialog key; the first line,

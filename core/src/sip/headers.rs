@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use smallvec::SmallVec;
 
 use super::error::{BuildError, HeaderError};
+use super::fields::CSeq;
 use super::name::HeaderName;
 use super::name_addr::NameAddr;
 use super::scan::ListSplit;
@@ -46,13 +47,14 @@ impl PartialEq for Headers {
 
 impl Eq for Headers {}
 
-/// The typed views every transaction and dialog reads (top Via, From, To), each parsed
+/// The typed views every transaction and dialog reads (top Via, From, To, CSeq), each parsed
 /// at most once per message; a view is reset whenever a line of its name changes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Views {
     pub(crate) via: OnceLock<Result<Via, HeaderError>>,
     pub(crate) from: OnceLock<Result<NameAddr, HeaderError>>,
     pub(crate) to: OnceLock<Result<NameAddr, HeaderError>>,
+    pub(crate) cseq: OnceLock<Result<CSeq, HeaderError>>,
 }
 
 /// Refuses line breaks and trims surrounding white space (so printing round-trips).
@@ -85,11 +87,15 @@ impl Headers {
         self.views.get_or_init(Box::default)
     }
 
-    /// Takes over `other`'s parsed views; only for a list whose Via, From and To lines
-    /// were just copied from `other` unchanged.
-    pub(crate) fn share_views(&mut self, other: &Headers) {
-        if let Some(views) = other.views.get() {
-            self.views = OnceLock::from(views.clone());
+    /// Takes over `other`'s parsed To; only for a list whose To line was just copied
+    /// from `other` unchanged (a response adding its To tag reads it).
+    pub(crate) fn share_to_view(&mut self, other: &Headers) {
+        if let Some(to) = other.views.get().and_then(|v| v.to.get()) {
+            let views = Views {
+                to: OnceLock::from(to.clone()),
+                ..Views::default()
+            };
+            self.views = OnceLock::from(Box::new(views));
         }
     }
 
@@ -104,6 +110,8 @@ impl Headers {
             views.from = OnceLock::new();
         } else if *name == HeaderName::TO {
             views.to = OnceLock::new();
+        } else if *name == HeaderName::CSEQ {
+            views.cseq = OnceLock::new();
         }
     }
 
@@ -425,6 +433,10 @@ mod tests {
         other.push(HeaderName::FROM, "<sip:f@g>;tag=f1").unwrap();
         h.copy_from(&other, &HeaderName::FROM);
         assert_eq!(h.from().unwrap().tag(), Some("f1"));
+        h.push(HeaderName::CSEQ, "1 INVITE").unwrap();
+        assert_eq!(h.cseq().unwrap().seq, 1);
+        h.replace(HeaderName::CSEQ, "2 BYE").unwrap();
+        assert_eq!(h.cseq().unwrap().seq, 2);
         assert_eq!(h.remove(&HeaderName::VIA), 2);
         assert!(h.via().is_err());
         // Equality looks at the lines only, not at which views were parsed.

@@ -1,7 +1,7 @@
 //! Header parameters (`*( SEMI generic-param )`, RFC 3261 §25.1): checking, finding and
 //! iterating, over the bytes of a value.
 
-use super::scan::{Class, Cursor, Span, class};
+use super::scan::{Class, Cursor, Span, class, is_token, is_ws};
 use super::text::SipStr;
 
 /// Characters allowed in an unquoted header parameter value (token, host, IPv6).
@@ -12,6 +12,15 @@ fn is_param_value(b: u8) -> bool {
     PARAM_VALUE.has(b)
 }
 
+/// Where the run of bytes matching `f` that starts at `i` ends.
+#[inline(always)]
+fn run_end(s: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
+    while s.get(i).is_some_and(|&b| f(b)) {
+        i += 1;
+    }
+    i
+}
+
 /// One parsed header parameter: name range and optional value range (raw, quotes kept).
 pub(crate) type ParamSpan = ((usize, usize), Option<(usize, usize)>);
 
@@ -19,30 +28,42 @@ pub(crate) type ParamSpan = ((usize, usize), Option<(usize, usize)>);
 ///
 /// Returns `None` on any grammar error (empty parameter, bad characters, trailing junk).
 pub(crate) fn next_header_param(c: &mut Cursor<'_>) -> Option<Option<ParamSpan>> {
-    c.skip_ws();
-    if c.at_end() {
-        return Some(None);
+    // Local indexes rather than cursor calls: this runs for every parameter of every
+    // Via, From, To and Contact we read.
+    let s = c.s;
+    let mut i = run_end(s, c.pos, is_ws);
+    match s.get(i) {
+        None => {
+            c.pos = i;
+            return Some(None);
+        }
+        Some(b';') => {}
+        Some(_) => return None,
     }
-    if c.peek() != Some(b';') {
+    i = run_end(s, i + 1, is_ws);
+    let ns = i;
+    let ne = run_end(s, ns, is_token);
+    if ne == ns {
         return None;
     }
-    c.pos += 1;
-    c.skip_ws();
-    let name = c.token()?;
-    if c.eat_sep(b'=') {
-        let value = if c.peek() == Some(b'"') {
-            c.quoted()?
-        } else {
-            let (s, e) = c.take_while(is_param_value);
-            if e == s {
-                return None;
-            }
-            (s, e)
-        };
-        Some(Some((name, Some(value))))
-    } else {
-        Some(Some((name, None)))
+    let eq = run_end(s, ne, is_ws);
+    if s.get(eq) != Some(&b'=') {
+        c.pos = ne;
+        return Some(Some(((ns, ne), None)));
     }
+    let vs = run_end(s, eq + 1, is_ws);
+    c.pos = vs;
+    let value = if s.get(vs) == Some(&b'"') {
+        c.quoted()?
+    } else {
+        let ve = run_end(s, vs, is_param_value);
+        if ve == vs {
+            return None;
+        }
+        c.pos = ve;
+        (vs, ve)
+    };
+    Some(Some(((ns, ne), Some(value))))
 }
 
 /// Checks a header parameter list starting at `pos`; true if it is well formed to the end.

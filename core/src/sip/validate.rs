@@ -1,7 +1,7 @@
 //! Required-header validation (RFC 3261 §8.1.1, §8.2, §16.3): what makes a parsed
 //! request answerable only with 400, or a parsed response discardable.
 
-use super::error::{ParseError, Problem};
+use super::error::{HeaderError, ParseError, Problem};
 use super::headers::Headers;
 use super::message::{Request, Response};
 use super::name::HeaderName;
@@ -27,13 +27,25 @@ fn check_common(h: &Headers) -> Result<(), Problem> {
         }
         first = false;
     }
-    for (name, label) in [
+    // One pass counts the four single-value headers (in this order of reporting).
+    const SINGLE: [(HeaderName, &str); 4] = [
         (HeaderName::FROM, "From"),
         (HeaderName::TO, "To"),
         (HeaderName::CALL_ID, "Call-ID"),
         (HeaderName::CSEQ, "CSeq"),
-    ] {
-        h.single(&name, label)?;
+    ];
+    let mut counts = [0u8; 4];
+    for line in h {
+        if let Some(i) = SINGLE.iter().position(|(name, _)| line.name() == name) {
+            counts[i] = counts[i].saturating_add(1);
+        }
+    }
+    for ((_, label), count) in SINGLE.iter().zip(counts) {
+        match count {
+            0 => return Err(HeaderError::Missing(label).into()),
+            1 => {}
+            _ => return Err(HeaderError::Multiple(label).into()),
+        }
     }
     h.from()?;
     h.to()?;

@@ -78,8 +78,7 @@ impl Endpoint {
         purpose: Purpose,
     ) -> Option<TxId> {
         let request = request.into();
-        let branch = request.via().ok()?.branch_shared()?;
-        let key = ClientKey::new(branch, request.method());
+        let key = ClientKey::of_request(&request)?;
         let invite = request.method() == &Method::Invite;
         let data = request.to_bytes();
         let id = self.txs.next_id();

@@ -1,7 +1,7 @@
 //! Transaction matching keys: RFC 3261 §17.2.3 for requests (with the RFC 2543 fallback
 //! when the top Via has no magic-cookie branch) and §17.1.3 for responses.
 
-use crate::sip::{Method, Request, Response, SipStr};
+use crate::sip::{HeaderName, Method, Request, Response, SipStr};
 
 /// The method part of a key: ACK matches the INVITE it acknowledges, CANCEL is its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -100,6 +100,20 @@ impl ClientKey {
             branch,
             method: KeyMethod::of(method),
         }
+    }
+
+    /// The key of a request we built: its top Via is ours (`...;branch=z9hG4bK...`), so
+    /// the branch is found by a plain search rather than a full Via parse.
+    pub(crate) fn of_request(req: &Request) -> Option<ClientKey> {
+        let via = req.headers().get(&HeaderName::VIA)?;
+        let b = via.as_bytes();
+        let start = b.windows(8).position(|w| w == b";branch=")? + 8;
+        let len = b
+            .get(start..)?
+            .iter()
+            .position(|&c| matches!(c, b';' | b',' | b' '))
+            .unwrap_or(b.len() - start);
+        (len > 0).then(|| ClientKey::new(via.slice_ascii(start, start + len), req.method()))
     }
 
     /// The key a response matches (§17.1.3); `None` when Via or CSeq are unreadable.
