@@ -169,7 +169,7 @@ pub(crate) fn parse_u64(s: &str) -> Option<u64> {
 /// Parses the text after `a=`; `slice` turns a sub-slice of `value` into a shared `Text`.
 pub(crate) fn parse_attribute(
     value: &str,
-    slice: &dyn Fn(&str) -> Text,
+    slice: &impl Fn(&str) -> Text,
 ) -> Result<Attribute, SdpErrorKind> {
     let (name, rest) = match split_once(value, b':') {
         Some((n, r)) => (n, Some(r)),
@@ -207,7 +207,7 @@ pub(crate) fn parse_attribute(
     Ok(attr)
 }
 
-fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
+fn parse_rtpmap(r: &str, slice: &impl Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtpmap;
     let (pt, enc) = split_once(r, b' ').ok_or(bad)?;
     let payload_type = parse_u8(pt).ok_or(bad)?;
@@ -234,7 +234,7 @@ fn parse_rtpmap(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<RtpMap, SdpErro
     })
 }
 
-fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
+fn parse_rtcp(r: &str, slice: &impl Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtcp;
     let mut it = fields(r, b' ');
     let port = it.next().and_then(parse_u16).ok_or(bad)?;
@@ -248,18 +248,58 @@ fn parse_rtcp(r: &str, slice: &dyn Fn(&str) -> Text) -> Result<Rtcp, SdpErrorKin
     Ok(Rtcp { port, address })
 }
 
+/// The ASCII bytes allowed in a token: visible characters other than `/`.
+static TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'!';
+    while b < 0x7f {
+        table[b as usize] = b != b'/';
+        b += 1;
+    }
+    table
+};
+
 /// A non-empty run of visible characters without spaces or `/`.
 fn valid_token(s: &str) -> bool {
-    let visible = |c: char| !c.is_whitespace() && c != '/' && !c.is_control();
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        if !b.is_ascii() {
-            // The bytes before `i` are ASCII, so `i` starts a character.
-            return s.get(i..).is_some_and(|rest| rest.chars().all(visible));
-        }
-        // ASCII: neither controls (up to the space, and DEL) nor `/`.
-        if b <= b' ' || b == 0x7f || b == b'/' {
-            return false;
+        if !TOKEN_BYTES[usize::from(b)] {
+            // Beyond ASCII, decide by character (the bytes before `i` are ASCII, so `i`
+            // starts one).
+            let visible = |c: char| !c.is_whitespace() && c != '/' && !c.is_control();
+            return !b.is_ascii() && s.get(i..).is_some_and(|rest| rest.chars().all(visible));
         }
     }
     !s.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_token;
+
+    #[test]
+    fn tokens_are_visible_characters_without_slash() {
+        let by_char = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| !c.is_whitespace() && c != '/' && !c.is_control())
+        };
+        let cases = [
+            "PCMU",
+            "telephone-event",
+            "",
+            "a b",
+            "a/b",
+            "a\tb",
+            "x\u{7f}",
+            "é",
+            "ü\u{a0}",
+            "中文",
+            "a\u{85}",
+            "!~",
+            "2",
+        ];
+        for s in cases {
+            assert_eq!(valid_token(s), by_char(s), "{s:?}");
+        }
+    }
 }

@@ -181,6 +181,27 @@ mod tests {
     }
 
     #[test]
+    fn lines_match_splitting_the_str() {
+        let pieces = [
+            "\n", "a", "\u{b}", "\r", " ", "\t", "é", "\r\n", "xyz", "\n\n",
+        ];
+        for seed in 0u32..400 {
+            // A deterministic mix of pieces, long enough to span several eight-byte words.
+            let text: String = (0..12)
+                .map(|k| pieces[((seed.wrapping_mul(2_654_435_761) >> (k * 2)) as usize + k) % 10])
+                .collect();
+            let want: Vec<(usize, &str)> = text
+                .split('\n')
+                .map(|l| l.trim_end_matches(['\r', ' ', '\t']))
+                .enumerate()
+                .map(|(i, l)| (i + 1, l))
+                .filter(|(_, l)| !l.is_empty())
+                .collect();
+            assert_eq!(all(&text), want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn collecting_stops_after_the_first_line_over_the_limit() {
         assert_eq!(collect("\n\n\nv=0\na\nb\nc", 2).len(), 2);
         assert_eq!(collect("v=0\na\nb\nc", 2).len(), 3);

@@ -1,7 +1,7 @@
 //! The session description: session-level fields and media sections (RFC 4566 §5).
 
 use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
-use super::lines::{fields, split_once};
+use super::lines::split_once;
 use super::text::Text;
 use smallvec::SmallVec;
 use std::net::{IpAddr, Ipv4Addr};
@@ -79,26 +79,31 @@ impl Connection {
 /// decides everything else, and reads these the same way).
 fn canonical_ipv4(s: &str) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut parts = fields(s, b'.');
-    for slot in &mut octets {
-        let part = parts.next()?.as_bytes();
-        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part.first() == Some(&b'0')) {
-            return None;
-        }
-        let mut n: u16 = 0;
-        for &b in part {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
+    let mut index = 0;
+    let (mut value, mut digits) = (0u16, 0);
+    for &b in s.as_bytes() {
+        if b == b'.' {
+            if digits == 0 {
                 return None;
             }
-            n = n * 10 + u16::from(digit);
+            *octets.get_mut(index)? = u8::try_from(value).ok()?;
+            index += 1;
+            (value, digits) = (0, 0);
+            continue;
         }
-        *slot = u8::try_from(n).ok()?;
+        let digit = b.wrapping_sub(b'0');
+        // A digit after a leading zero, or a fourth digit, is not canonical.
+        if digit > 9 || (digits > 0 && value == 0) || digits == 3 {
+            return None;
+        }
+        value = value * 10 + u16::from(digit);
+        digits += 1;
     }
-    match parts.next() {
-        Some(_) => None,
-        None => Some(Ipv4Addr::from(octets)),
+    if digits == 0 || index != 3 {
+        return None;
     }
+    *octets.get_mut(3)? = u8::try_from(value).ok()?;
+    Some(Ipv4Addr::from(octets))
 }
 
 /// The `addrtype` and `address` fields for an IP address.
@@ -326,6 +331,11 @@ mod tests {
         }
         assert_eq!(canonical_ipv4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
         assert_eq!(canonical_ipv4("01.2.3.4"), None);
+        assert_eq!(
+            canonical_ipv4("100.200.10.0"),
+            Some(Ipv4Addr::new(100, 200, 10, 0))
+        );
+        assert_eq!(canonical_ipv4("1.2.3.4."), None);
     }
 
     #[test]

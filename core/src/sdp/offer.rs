@@ -90,7 +90,11 @@ fn apply(
         (Some(o), Some(a)) if is_live_audio(a) => (o, a),
         _ => return Err(Refusal::NoAudio),
     };
-    if !theirs.proto.eq_ignore_ascii_case(ours.proto.as_str()) {
+    if !theirs
+        .proto
+        .as_bytes()
+        .eq_ignore_ascii_case(ours.proto.as_bytes())
+    {
         return Err(Refusal::UnsupportedTransport);
     }
     let offered_pts: SmallVec<[u8; 8]> = ours.payload_types().collect();

@@ -75,8 +75,8 @@ impl<'a> Parser<'a> {
         let mut timings: Vec<Timing> = Vec::new();
         let mut zone = None;
         let mut common = Common::default();
-        let mut media: Vec<MediaDescription> = Vec::new();
         // The media section being read is the last of `media`; none while at session level.
+        let mut media: Vec<MediaDescription> = Vec::new();
 
         for (i, l) in rest.iter().enumerate() {
             let n = l.number;

@@ -2,7 +2,7 @@
 //!
 //! Session: `v o s i u e p c b t r z k a`, then per media section `m i c b k a`.
 //! Attributes keep their order; `t=0 0` is written when the description has no timing.
-//! Everything is written as bytes into a [`Sink`]; the `Display` impls print through the
+//! Everything is written as bytes into a `Sink`; the `Display` impls print through the
 //! same code.
 
 use super::attribute::Attribute;
