@@ -4,7 +4,7 @@ use super::attribute::{Attribute, Direction, Fmtp, RtpMap};
 use super::lines::split_once;
 use super::text::Text;
 use smallvec::SmallVec;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,7 +63,7 @@ impl Connection {
         }
         let address = self.address.as_str();
         let host = split_once(address, b'/').map_or(address, |(host, _)| host);
-        let ip = match canonical_ipv4(host) {
+        let ip = match crate::sip::parse_ipv4(host.as_bytes()) {
             Some(v4) => IpAddr::V4(v4),
             None => host.parse().ok()?,
         };
@@ -73,37 +73,6 @@ impl Connection {
         };
         family_ok.then_some(ip)
     }
-}
-
-/// A dotted-quad IPv4 address without leading zeros, read without `str::parse` (which
-/// decides everything else, and reads these the same way).
-fn canonical_ipv4(s: &str) -> Option<Ipv4Addr> {
-    let mut octets = [0u8; 4];
-    let mut index = 0;
-    let (mut value, mut digits) = (0u16, 0);
-    for &b in s.as_bytes() {
-        if b == b'.' {
-            if digits == 0 {
-                return None;
-            }
-            *octets.get_mut(index)? = u8::try_from(value).ok()?;
-            index += 1;
-            (value, digits) = (0, 0);
-            continue;
-        }
-        let digit = b.wrapping_sub(b'0');
-        // A digit after a leading zero, or a fourth digit, is not canonical.
-        if digit > 9 || (digits > 0 && value == 0) || digits == 3 {
-            return None;
-        }
-        value = value * 10 + u16::from(digit);
-        digits += 1;
-    }
-    if digits == 0 || index != 3 {
-        return None;
-    }
-    *octets.get_mut(3)? = u8::try_from(value).ok()?;
-    Some(Ipv4Addr::from(octets))
 }
 
 /// The `addrtype` and `address` fields for an IP address.
@@ -300,43 +269,7 @@ impl SessionDescription {
 
 #[cfg(test)]
 mod tests {
-    use super::{canonical_ipv4, payload_type};
-    use std::net::Ipv4Addr;
-
-    #[test]
-    fn canonical_ipv4_agrees_with_str_parse() {
-        let cases = [
-            "127.0.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "10.47.16.5",
-            "256.1.1.1",
-            "01.2.3.4",
-            "1.2.3",
-            "1.2.3.4.5",
-            "1..2.3",
-            "",
-            "1.2.3.4 ",
-            "a.b.c.d",
-            "1.2.3.04",
-            "1.2.3.0",
-            "::1",
-            "1234.1.1.1",
-            "+1.2.3.4",
-        ];
-        for s in cases {
-            if let Some(ip) = canonical_ipv4(s) {
-                assert_eq!(s.parse::<Ipv4Addr>().ok(), Some(ip), "{s:?}");
-            }
-        }
-        assert_eq!(canonical_ipv4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
-        assert_eq!(canonical_ipv4("01.2.3.4"), None);
-        assert_eq!(
-            canonical_ipv4("100.200.10.0"),
-            Some(Ipv4Addr::new(100, 200, 10, 0))
-        );
-        assert_eq!(canonical_ipv4("1.2.3.4."), None);
-    }
+    use super::payload_type;
 
     #[test]
     fn payload_types_parse_like_str_parse() {

@@ -64,6 +64,7 @@
 mod build;
 mod derive;
 pub(crate) use derive::push_decimal;
+pub(crate) use scan::parse_ipv4;
 mod error;
 mod extras;
 mod fields;

@@ -142,6 +142,34 @@ pub(crate) fn find_byte(b: &[u8], pos: usize, needle: u8) -> Option<usize> {
     None
 }
 
+/// A dotted-quad IPv4 address, by the rules of `Ipv4Addr`'s `FromStr` (four decimal
+/// octets up to 255, no leading zeros) without going through `str::parse`.
+pub(crate) fn parse_ipv4(b: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = b.split(|&c| c == b'.');
+    for octet in &mut octets {
+        let digits = parts.next()?;
+        if digits.is_empty()
+            || digits.len() > 3
+            || (digits.len() > 1 && digits.first() == Some(&b'0'))
+        {
+            return None;
+        }
+        let mut v: u16 = 0;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u16::from(d - b'0');
+        }
+        *octet = u8::try_from(v).ok()?;
+    }
+    parts
+        .next()
+        .is_none()
+        .then(|| std::net::Ipv4Addr::from(octets))
+}
+
 /// Whether `b` holds a CR or an LF, eight bytes at a time.
 #[inline]
 pub(crate) fn has_line_break(b: &[u8]) -> bool {
@@ -400,6 +428,38 @@ pub(crate) fn parse_u32_saturating(s: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv4_parsing_matches_the_standard_library() {
+        for text in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "0.10.100.200",
+            "1..2.3",
+            "",
+            "a.b.c.d",
+            "1.2.3.4 ",
+            "+1.2.3.4",
+            "1.2.3.-4",
+            "1234.1.1.1",
+            "10.0.0.255",
+            "192.168.001.1",
+            "::1",
+            "1.2.3.4.",
+        ] {
+            assert_eq!(
+                parse_ipv4(text.as_bytes()),
+                text.parse::<std::net::Ipv4Addr>().ok(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn line_breaks_are_found_at_every_position() {

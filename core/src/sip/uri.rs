@@ -332,12 +332,9 @@ impl Uri {
     /// The host as an IP address, when it is one (IPv4 is recognised on access).
     pub fn host_ip(&self) -> Option<IpAddr> {
         match self.scheme {
-            Scheme::Sip | Scheme::Sips => self.ip.or_else(|| {
-                self.host()
-                    .parse::<std::net::Ipv4Addr>()
-                    .ok()
-                    .map(IpAddr::V4)
-            }),
+            Scheme::Sip | Scheme::Sips => self
+                .ip
+                .or_else(|| super::scan::parse_ipv4(self.host().as_bytes()).map(IpAddr::V4)),
             _ => None,
         }
     }

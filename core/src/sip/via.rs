@@ -6,7 +6,8 @@ use std::net::IpAddr;
 use super::error::HeaderError;
 use super::headers::Headers;
 use super::name::HeaderName;
-use super::scan::{Cursor, Params, Span, check_header_params_find, find_param, is_ws};
+use super::params::next_header_param;
+use super::scan::{Cursor, Params, Span, find_param, is_ws};
 use super::text::SipStr;
 
 /// The RFC 3261 branch prefix ("magic cookie").
@@ -78,7 +79,39 @@ pub struct Via {
     ip: Option<IpAddr>,
     port: Option<u16>,
     params: u32,
-    branch: Option<Span>,
+    /// The parameters transactions read, found in the pass that checked the list
+    /// (`None` for a leniently parsed Via, whose parameters were not checked).
+    found: Option<FoundParams>,
+}
+
+/// The first `branch`, `received` and `rport` parameters: absent, a flag (`Some(None)`)
+/// or a value.
+#[derive(Clone, Copy, Default)]
+struct FoundParams {
+    branch: Option<Option<Span>>,
+    received: Option<Option<Span>>,
+    rport: Option<Option<Span>>,
+}
+
+impl FoundParams {
+    /// Checks the parameter list from `pos` and notes the first of each; `None` if the
+    /// list is malformed.
+    fn scan(b: &[u8], pos: usize) -> Option<FoundParams> {
+        let mut found = FoundParams::default();
+        let mut c = Cursor::new(b, pos);
+        while let Some(((ns, ne), v)) = next_header_param(&mut c)? {
+            let slot = match b.get(ns..ne) {
+                Some(n) if n.eq_ignore_ascii_case(b"branch") => &mut found.branch,
+                Some(n) if n.eq_ignore_ascii_case(b"received") => &mut found.received,
+                Some(n) if n.eq_ignore_ascii_case(b"rport") => &mut found.rport,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(v.map(|(vs, ve)| Span::new(vs, ve)));
+            }
+        }
+        Some(found)
+    }
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -144,8 +177,8 @@ impl Via {
             port = Some(u16::try_from(v).map_err(|_| BAD)?);
         }
         let params = c.pos;
-        let branch = if strict {
-            check_header_params_find(b, params, b"branch").ok_or(BAD)?
+        let found = if strict {
+            Some(FoundParams::scan(b, params).ok_or(BAD)?)
         } else {
             None
         };
@@ -157,7 +190,7 @@ impl Via {
             ip,
             port,
             params: u32::try_from(params).map_err(|_| BAD)?,
-            branch,
+            found,
             raw,
         })
     }
@@ -199,12 +232,8 @@ impl Via {
 
     /// The sent-by host as an IP address, when it is one.
     pub fn host_ip(&self) -> Option<IpAddr> {
-        self.ip.or_else(|| {
-            self.host()
-                .parse::<std::net::Ipv4Addr>()
-                .ok()
-                .map(IpAddr::V4)
-        })
+        self.ip
+            .or_else(|| super::scan::parse_ipv4(self.host().as_bytes()).map(IpAddr::V4))
     }
 
     /// The sent-by port, if written.
@@ -224,9 +253,18 @@ impl Via {
 
     /// The `branch` parameter.
     pub fn branch(&self) -> Option<&str> {
-        match self.branch {
-            Some(span) => Some(span.of(&self.raw)),
-            None => self.param("branch").flatten(),
+        self.known_param(|f| f.branch, "branch")
+    }
+
+    /// A parameter the parse noted, else found by a search (lenient parses).
+    fn known_param(
+        &self,
+        pick: impl Fn(&FoundParams) -> Option<Option<Span>>,
+        name: &str,
+    ) -> Option<&str> {
+        match &self.found {
+            Some(found) => pick(found).flatten().map(|span| span.of(&self.raw)),
+            None => self.param(name).flatten(),
         }
     }
 
@@ -255,12 +293,15 @@ impl Via {
 
     /// The `received` parameter.
     pub fn received(&self) -> Option<&str> {
-        self.param("received").flatten()
+        self.known_param(|f| f.received, "received")
     }
 
     /// The `received` parameter as an IP address (brackets allowed for IPv6).
     pub fn received_ip(&self) -> Option<IpAddr> {
         let r = self.received()?;
+        if let Some(v4) = super::scan::parse_ipv4(r.as_bytes()) {
+            return Some(IpAddr::V4(v4));
+        }
         let r = r
             .strip_prefix('[')
             .and_then(|x| x.strip_suffix(']'))
@@ -270,7 +311,11 @@ impl Via {
 
     /// The `rport` parameter (RFC 3581); `None` if absent or not a port number.
     pub fn rport(&self) -> Option<Rport> {
-        match self.param("rport")? {
+        let value = match &self.found {
+            Some(found) => found.rport?.map(|span| span.of(&self.raw)),
+            None => self.param("rport")?,
+        };
+        match value {
             None => Some(Rport::Requested),
             Some(v) => v.parse().ok().map(Rport::Port),
         }
