@@ -55,11 +55,23 @@ impl std::fmt::Display for CSeq {
 static WORD: super::scan::Class = super::scan::class(true, b"-.!%*_+`'~()<>:\\\"/[]?{}");
 
 /// Whether `s` is a valid Call-ID (`word ["@" word]`, no white space).
+///
+/// One pass: `@` is not a word character, so every byte is either a word byte or the
+/// single separator, which must have a word on each side.
 fn is_call_id(s: &[u8]) -> bool {
-    let word = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| WORD.has(b));
-    let mut parts = s.splitn(2, |&b| b == b'@');
-    let first = parts.next().unwrap_or(&[]);
-    word(first) && parts.next().is_none_or(word)
+    let mut at = None;
+    for (i, &b) in s.iter().enumerate() {
+        if !WORD.has(b) {
+            if b != b'@' || at.is_some() {
+                return false;
+            }
+            at = Some(i);
+        }
+    }
+    match at {
+        None => !s.is_empty(),
+        Some(i) => i > 0 && i + 1 < s.len(),
+    }
 }
 
 /// A number header: `1*DIGIT` possibly followed by parameters (ignored here).

@@ -61,7 +61,9 @@ impl NameAddr {
             (s, e, false)
         };
         let uri = Uri::from_sip_str(raw.slice_ascii(uri_s, uri_e)).map_err(|_| bad)?;
-        if !bracketed && (uri.headers_str().is_some() || uri.as_str().contains(',')) {
+        if !bracketed
+            && (uri.headers_str().is_some() || uri.as_sip_str().as_bytes().contains(&b','))
+        {
             return Err(bad);
         }
         let params = c.pos;
@@ -163,7 +165,8 @@ pub enum Contact {
 impl Contact {
     /// Parses one Contact value.
     pub fn parse(raw: SipStr) -> Result<Contact, HeaderError> {
-        if raw.trim() == "*" {
+        // Only a value holding a `*` can be the wildcard: no UTF-8 pass for the others.
+        if raw.as_bytes().contains(&b'*') && raw.trim() == "*" {
             return Ok(Contact::Wildcard);
         }
         NameAddr::parse(raw, "Contact").map(Contact::Address)

@@ -150,9 +150,8 @@ impl Uri {
         Uri::from_sip_str(SipStr::from(s))
     }
 
-    /// Parses a URI held in a `SipStr` (no copy).
-    pub fn from_sip_str(raw: SipStr) -> Result<Uri, UriError> {
-        let b = raw.as_bytes();
+    /// Finds and classifies the scheme: the position of the first colon and the scheme.
+    fn scheme_of(b: &[u8]) -> Result<(usize, Scheme), UriError> {
         let colon = b
             .iter()
             .position(|&c| c == b':')
@@ -173,6 +172,18 @@ impl Uri {
             Scheme::Tel
         } else {
             Scheme::Other
+        };
+        Ok((colon, scheme))
+    }
+
+    /// Parses a URI held in a `SipStr` (no copy).
+    pub fn from_sip_str(raw: SipStr) -> Result<Uri, UriError> {
+        let b = raw.as_bytes();
+        // The common case first: `sip:` (its first colon is the fourth byte).
+        let (colon, scheme) = if b.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"sip:")) {
+            (3, Scheme::Sip)
+        } else {
+            Self::scheme_of(b)?
         };
         let mut uri = Uri {
             raw: SipStr::default(),
@@ -210,10 +221,42 @@ impl Uri {
         Ok(uri)
     }
 
+    /// Reads `user [":" password] "@"` in one pass when the userinfo is well formed;
+    /// returns where the host starts, or `None` to leave the decision to the full path.
+    ///
+    /// `@` and `:` belong to neither class, so a user run that stops at `@` (or at `:`
+    /// followed by a password run that stops at `@`) ends at the first `@` of the body:
+    /// exactly the userinfo the full path would check, and it would accept it.
+    #[inline]
+    fn userinfo_fast(&mut self, b: &[u8], start: usize) -> Option<usize> {
+        let ue = run(b, start, &USER)?;
+        if ue == start {
+            return None;
+        }
+        match b.get(ue) {
+            Some(b'@') => {
+                self.user = Some(Span::new(start, ue));
+                Some(ue + 1)
+            }
+            Some(b':') => {
+                let pe = run(b, ue + 1, &PASSWORD)?;
+                if b.get(pe) != Some(&b'@') {
+                    return None;
+                }
+                self.user = Some(Span::new(start, ue));
+                self.password = Some(Span::new(ue + 1, pe));
+                Some(pe + 1)
+            }
+            _ => None,
+        }
+    }
+
     fn parse_sip(&mut self, b: &[u8], start: usize) -> Result<(), UriError> {
         let body = &b[start..];
         let mut hp = start;
-        if let Some(at) = super::scan::find_byte(body, 0, b'@') {
+        if let Some(h) = self.userinfo_fast(b, start) {
+            hp = h;
+        } else if let Some(at) = super::scan::find_byte(body, 0, b'@') {
             let userinfo = &body[..at];
             let (user, pass) = match userinfo.iter().position(|&c| c == b':') {
                 Some(i) => (&userinfo[..i], Some((i, &userinfo[i + 1..]))),
@@ -460,6 +503,32 @@ mod tests {
         assert_eq!(o.scheme(), Scheme::Other);
         assert_eq!(o.scheme_str(), "urn");
         assert_eq!(o.user(), None);
+    }
+
+    #[test]
+    fn userinfo_shapes() {
+        // (uri, user, password, host, port)
+        for (text, user, pass, host, port) in [
+            ("sip:a:b@h", Some("a"), Some("b"), "h", None),
+            ("sip:a:@h:5", Some("a"), Some(""), "h", Some(5)),
+            ("SIP:a%41@h", Some("a%41"), None, "h", None),
+            ("sip:a;b=c@h", Some("a;b=c"), None, "h", None),
+            ("sip:h;x=a@b", Some("h;x=a"), None, "b", None),
+            ("sip:h.example:5060;lr", None, None, "h.example", Some(5060)),
+            ("sip:h?x=y", None, None, "h", None),
+            ("sips:u@h", Some("u"), None, "h", None),
+            ("sip:h:1@x", Some("h"), Some("1"), "x", None),
+        ] {
+            let u = Uri::parse(text).unwrap();
+            assert_eq!(
+                (u.user(), u.password(), u.host(), u.port()),
+                (user, pass, host, port),
+                "{text:?}"
+            );
+        }
+        for bad in ["sip:a:b:c@h", "sip:a%4@h", "sip:a b@h", "sip:a:%zz@h"] {
+            assert!(Uri::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
