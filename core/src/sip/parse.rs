@@ -11,7 +11,7 @@ use super::headers::Headers;
 use super::message::{Message, Request, Response};
 use super::method::{Method, StatusCode};
 use super::name::HeaderName;
-use super::scan::{is_token_str, parse_u64, trim_range};
+use super::scan::{is_token, is_token_str, is_ws, parse_u64, trim_range};
 use super::text::SipStr;
 use super::uri::Uri;
 use super::via::Via;
@@ -62,6 +62,26 @@ fn line_at(b: &[u8], pos: usize) -> (usize, usize, bool) {
         nl
     };
     (end, nl + 1, high)
+}
+
+/// Where the run of token bytes starting at `i` ends (at most `end`).
+#[inline]
+fn token_end(b: &[u8], mut i: usize, end: usize) -> usize {
+    let b = b.get(..end).unwrap_or(b);
+    while b.get(i).is_some_and(|&c| is_token(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// Where the run of white space starting at `i` ends (at most `end`).
+#[inline]
+fn ws_end(b: &[u8], mut i: usize, end: usize) -> usize {
+    let b = b.get(..end).unwrap_or(b);
+    while b.get(i).is_some_and(|&c| is_ws(c)) {
+        i += 1;
+    }
+    i
 }
 
 /// Replaces each fold (optional white space, CR/LF, white space) by one space.
@@ -256,18 +276,29 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
         let line_start = p;
         p = q;
         let line = b.get(line_start..end).unwrap_or(&[]);
-        let Some(colon) = line.iter().position(|&c| c == b':') else {
-            problem.get_or_insert(Problem::BadHeaderLine);
-            continue;
+        // The common shape first: a token, optional white space, the colon. Neither
+        // token bytes nor white space are colons, so that colon is the line's first one
+        // and the token is the trimmed name the general path below would find.
+        let te = token_end(b, line_start, end);
+        let ce = ws_end(b, te, end);
+        let (ns, ne, colon_at, known) = if te > line_start && b.get(ce) == Some(&b':') && ce < end {
+            let known = HeaderName::known_from_bytes(b.get(line_start..te).unwrap_or(&[]));
+            (line_start, te, ce, known)
+        } else {
+            let Some(colon) = line.iter().position(|&c| c == b':') else {
+                problem.get_or_insert(Problem::BadHeaderLine);
+                continue;
+            };
+            let (ns, ne) = trim_range(b, line_start, line_start + colon);
+            let name_bytes = b.get(ns..ne).unwrap_or(&[]);
+            let known = HeaderName::known_from_bytes(name_bytes);
+            if ns != line_start || (known.is_none() && !is_token_str(name_bytes)) {
+                problem.get_or_insert(Problem::BadHeaderLine);
+                continue;
+            }
+            (ns, ne, line_start + colon, known)
         };
-        let (ns, ne) = trim_range(b, line_start, line_start + colon);
-        let name_bytes = b.get(ns..ne).unwrap_or(&[]);
-        let known = HeaderName::known_from_bytes(name_bytes);
-        if ns != line_start || (known.is_none() && !is_token_str(name_bytes)) {
-            problem.get_or_insert(Problem::BadHeaderLine);
-            continue;
-        }
-        let (vs, ve) = trim_range(b, line_start + colon + 1, end);
+        let (vs, ve) = trim_range(b, colon_at + 1, end);
         if high && std::str::from_utf8(line).is_err() {
             problem.get_or_insert(Problem::InvalidUtf8);
             continue;
