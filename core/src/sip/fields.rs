@@ -74,6 +74,21 @@ fn is_call_id(s: &[u8]) -> bool {
     }
 }
 
+/// The bytes of `v` without surrounding white space, as `str::trim` would give them.
+///
+/// ASCII text (the usual case) is trimmed as bytes, skipping the UTF-8 pass; the ASCII
+/// characters `str::trim` removes are exactly these six.
+fn trimmed(v: &SipStr) -> &[u8] {
+    let b = v.as_bytes();
+    if !b.is_ascii() {
+        return v.trim().as_bytes();
+    }
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    b.get(start..end).unwrap_or(&[])
+}
+
 /// A number header: `1*DIGIT` possibly followed by parameters (ignored here).
 fn leading_number<'a>(raw: &'a SipStr, label: &'static str) -> Result<&'a [u8], HeaderError> {
     let b = raw.as_bytes();
@@ -118,7 +133,7 @@ impl Headers {
         let Some(v) = self.optional(&HeaderName::MAX_FORWARDS, "Max-Forwards")? else {
             return Ok(None);
         };
-        let t = v.trim().as_bytes();
+        let t = trimmed(v);
         match parse_u64(t) {
             Some(n) => u32::try_from(n)
                 .map(Some)
@@ -132,7 +147,7 @@ impl Headers {
         let Some(v) = self.optional(&HeaderName::CONTENT_LENGTH, "Content-Length")? else {
             return Ok(None);
         };
-        parse_u64(v.trim().as_bytes())
+        parse_u64(trimmed(v))
             .and_then(|n| u32::try_from(n).ok())
             .map(Some)
             .ok_or(HeaderError::Malformed("Content-Length"))
@@ -143,7 +158,7 @@ impl Headers {
         let Some(v) = self.optional(&HeaderName::EXPIRES, "Expires")? else {
             return Ok(None);
         };
-        parse_u32_saturating(v.trim().as_bytes())
+        parse_u32_saturating(trimmed(v))
             .map(Some)
             .ok_or(HeaderError::Malformed("Expires"))
     }
@@ -162,7 +177,7 @@ impl Headers {
         let Some(v) = self.optional(&HeaderName::MIN_EXPIRES, "Min-Expires")? else {
             return Ok(None);
         };
-        parse_u32_saturating(v.trim().as_bytes())
+        parse_u32_saturating(trimmed(v))
             .map(Some)
             .ok_or(HeaderError::Malformed("Min-Expires"))
     }
@@ -260,6 +275,24 @@ mod tests {
             "abc INVITE",
         ] {
             assert!(CSeq::parse(&SipStr::from(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trimming_matches_str_trim() {
+        for text in [
+            "",
+            " ",
+            "70",
+            " 70\t",
+            "\x0b7\x0c",
+            "\r\n 5 \r\n",
+            "1 2",
+            "\u{3000}3\u{85}",
+            "\x0b",
+        ] {
+            let v = SipStr::from(text);
+            assert_eq!(trimmed(&v), text.trim().as_bytes(), "{text:?}");
         }
     }
 

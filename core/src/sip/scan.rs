@@ -142,6 +142,37 @@ pub(crate) fn find_byte(b: &[u8], pos: usize, needle: u8) -> Option<usize> {
     None
 }
 
+/// Skips from `i` whole groups of eight bytes that are all ASCII letters, digits, `-` or
+/// `.`; returns where the first group holding anything else (or the short tail) starts.
+///
+/// Every run class of the grammar (token, word, host, user, password, parameter and
+/// header characters) holds these bytes, so a class run may start its byte loop there.
+#[inline]
+pub(crate) fn skip_alnum8(s: &[u8], mut i: usize) -> usize {
+    // For bytes below 0x80, `v + (0x80 - lo)` has its high bit set exactly when
+    // `v >= lo`, and `v + (0x7f - hi)` exactly when `v > hi`; no sum carries out.
+    #[inline(always)]
+    fn within(v: u64, lo: u8, hi: u8) -> u64 {
+        v.wrapping_add(SWAR_ONES.wrapping_mul(u64::from(0x80 - lo)))
+            & !v.wrapping_add(SWAR_ONES.wrapping_mul(u64::from(0x7f - hi)))
+    }
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if x & SWAR_HIGH != 0 {
+            break;
+        }
+        let folded = x | SWAR_ONES.wrapping_mul(0x20);
+        let ok = within(x, b'-', b'.') | within(x, b'0', b'9') | within(folded, b'a', b'z');
+        if ok & SWAR_HIGH != SWAR_HIGH {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// A dotted-quad IPv4 address, by the rules of `Ipv4Addr`'s `FromStr` (four decimal
 /// octets up to 255, no leading zeros) without going through `str::parse`.
 pub(crate) fn parse_ipv4(b: &[u8]) -> Option<std::net::Ipv4Addr> {
@@ -511,6 +542,27 @@ mod tests {
     fn quoting_round_trips() {
         let q = quote(r#"J "R" \x"#);
         assert_eq!(unquote(&q), r#"J "R" \x"#);
+    }
+
+    #[test]
+    fn alnum_skip_stops_before_any_other_byte() {
+        let plain = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'.';
+        for odd in 0u8..=255 {
+            for at in 0..24 {
+                let mut v: Vec<u8> = b"aZ09-.zA9b.c-dEfGhIjKlMn".to_vec();
+                v[at] = odd;
+                for start in 0..4 {
+                    let got = skip_alnum8(&v, start);
+                    // Only whole groups, each entirely plain.
+                    assert_eq!((got - start) % 8, 0);
+                    assert!(v[start..got].iter().all(|&c| plain(c)), "{odd} at {at}");
+                    let next = v.get(got..got + 8);
+                    if let Some(g) = next {
+                        assert!(!g.iter().all(|&c| plain(c)), "{odd} at {at}: stopped early");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

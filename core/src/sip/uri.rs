@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::scan::{Class, Span, class, unescape};
+use super::scan::{Class, Span, class, skip_alnum8, unescape};
 use super::text::SipStr;
 
 /// The scheme of a URI.
@@ -68,7 +68,9 @@ static OPAQUE: Class = opaque();
 /// Scans a run of `class` bytes (with valid `%HH` escapes) from `i`; returns its end,
 /// or `None` on a bad escape.
 #[inline]
-fn run(b: &[u8], mut i: usize, class: &Class) -> Option<usize> {
+fn run(b: &[u8], i: usize, class: &Class) -> Option<usize> {
+    // Every class used here holds letters, digits, `-` and `.` (and none is `%`).
+    let mut i = skip_alnum8(b, i);
     while let Some(&c) = b.get(i) {
         if !class.has(c) {
             break;
@@ -288,7 +290,7 @@ impl Uri {
             self.ip = Some(IpAddr::V6(v6));
             (hp + close + 1, hp + close + 1)
         } else {
-            let mut i = hp;
+            let mut i = skip_alnum8(b, hp);
             while b.get(i).is_some_and(|&c| HOST.has(c)) {
                 i += 1;
             }
