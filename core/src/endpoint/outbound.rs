@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::call::{Call, CallState};
-use super::dialog::{Dialog, concat, decimal};
+use super::dialog::{Dialog, concat, cseq_value};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
 use super::ids::CallId;
 use super::messages::media_config;
@@ -100,7 +100,7 @@ impl Endpoint {
 
     /// Sends the (first or authenticated) INVITE with our offer.
     pub(crate) fn send_invite(&mut self, id: CallId, auth: Option<(HeaderName, String)>) {
-        let branch = self.branch();
+        let via = self.new_via();
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -114,18 +114,12 @@ impl Endpoint {
         dialog.local_seq = dialog.local_seq.wrapping_add(1);
         let uri = dialog.remote_target.clone();
         let mut b = Request::builder(Method::Invite, uri)
-            .header(
-                HeaderName::VIA,
-                concat(&["SIP/2.0/UDP ", &self.sent_by, ";branch=", &branch, ";rport"]),
-            )
+            .header(HeaderName::VIA, via)
             .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"))
             .header(HeaderName::FROM, dialog.local.clone())
             .header(HeaderName::TO, dialog.remote.clone())
             .header(HeaderName::CALL_ID, dialog.call_id.clone())
-            .header(
-                HeaderName::CSEQ,
-                concat(&[&decimal(dialog.local_seq), " INVITE"]),
-            )
+            .header(HeaderName::CSEQ, cseq_value(dialog.local_seq, "INVITE"))
             .header(HeaderName::CONTACT, self.contact.clone());
         if let Some(ua) = &self.user_agent {
             b = b.header(HeaderName::USER_AGENT, ua.clone());
