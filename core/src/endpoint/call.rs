@@ -82,8 +82,6 @@ pub(crate) struct Call {
     pub(crate) invite_tx: Option<TxId>,
     /// Inbound: the INVITE we answer. Outbound: the INVITE we sent.
     pub(crate) invite: Option<Arc<Request>>,
-    /// Inbound: the caller's offer. Outbound: our offer.
-    pub(crate) offer: Option<SessionDescription>,
     /// The last description we sent (answer or offer).
     pub(crate) local_sdp: Option<SessionDescription>,
     /// Our offer in a 2xx to an offerless (re-)INVITE, answered in the ACK.
@@ -137,7 +135,6 @@ impl Call {
             state,
             invite_tx: None,
             invite: None,
-            offer: None,
             local_sdp: None,
             pending_offer: None,
             negotiated: None,

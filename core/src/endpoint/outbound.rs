@@ -106,7 +106,8 @@ impl Endpoint {
         };
         let port = call.port.unwrap_or(0);
         let session = call.sdp_session;
-        let offer = match call.offer.clone() {
+        // A retry (after a 401/407) sends the same offer again.
+        let offer = match call.local_sdp.clone() {
             Some(offer) => offer,
             None => build_offer(&media_config(&self.config, port, session)),
         };
@@ -140,7 +141,6 @@ impl Endpoint {
             return self.end_call(id, EndReason::Rejected { status: 400 });
         };
         let dest = dialog.peer;
-        call.offer = Some(offer.clone());
         call.local_sdp = Some(offer);
         let invite = Arc::new(invite);
         call.invite = Some(Arc::clone(&invite));
@@ -325,7 +325,7 @@ impl Endpoint {
         let port = call.port.unwrap_or(0);
         let config = media_config(&self.config, port, call.sdp_session);
         let media = match (
-            call.offer.as_ref(),
+            call.local_sdp.as_ref(),
             SessionDescription::parse(resp.body().clone()),
         ) {
             (Some(offer), Ok(answer)) => apply_answer(offer, &answer, &config).ok(),
