@@ -169,7 +169,7 @@ impl Endpoint {
         let from = req.view_from().ok()?;
         let to = req.view_to().ok()?;
         let tag = self.rng.token(10);
-        let remote_target = match req.contact() {
+        let remote_target = match req.view_contact() {
             Some(Ok(contact)) => contact.address().map(|a| a.uri().clone()),
             _ => None,
         }

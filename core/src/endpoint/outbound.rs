@@ -293,7 +293,7 @@ impl Endpoint {
         if let Ok(to) = resp.view_to() {
             dialog.remote = to.as_sip_str().clone();
         }
-        if let Some(Ok(contact)) = resp.contact() {
+        if let Some(Ok(contact)) = resp.view_contact() {
             if let Some(address) = contact.address() {
                 dialog.remote_target = address.uri().clone();
             }
