@@ -86,14 +86,14 @@ impl Endpoint {
             return self.reject_new(tx, &req, 486, "Busy Here");
         }
         let sdp_session = u64::from(self.rng.next_u32());
-        let (offer, answer) = if has_body {
+        let answer = if has_body {
             let parsed = SessionDescription::parse(req.body().clone());
             let config = media_config(&self.config, 0, sdp_session);
             match parsed
                 .map_err(Into::into)
-                .and_then(|o| answer_offer(&o, &config).map(|a| (o, a)))
+                .and_then(|o| answer_offer(&o, &config))
             {
-                Ok((offer, answer)) => (Some(offer), Some(answer)),
+                Ok(answer) => Some(answer),
                 Err(refusal) => {
                     let refusal: crate::sdp::Refusal = refusal;
                     let mut resp = self.tagged_response(&req, 488, "Not Acceptable Here");
@@ -109,7 +109,7 @@ impl Endpoint {
                 }
             }
         } else {
-            (None, None)
+            None
         };
         let Some(dialog) = self.uas_dialog(&req, remote) else {
             return self.answer(tx, &req, 400, "Bad Request");
@@ -140,7 +140,6 @@ impl Endpoint {
         let mut call = Call::new(info, dialog, CallState::Deciding);
         call.invite_tx = Some(tx);
         call.invite = Some(req);
-        call.offer = offer;
         call.sdp_session = sdp_session;
         if let Some(answer) = answer {
             call.set_negotiated(answer.media);
@@ -170,7 +169,7 @@ impl Endpoint {
         let from = req.view_from().ok()?;
         let to = req.view_to().ok()?;
         let tag = self.rng.token(10);
-        let remote_target = match req.contact() {
+        let remote_target = match req.view_contact() {
             Some(Ok(contact)) => contact.address().map(|a| a.uri().clone()),
             _ => None,
         }

@@ -82,8 +82,6 @@ pub(crate) struct Call {
     pub(crate) invite_tx: Option<TxId>,
     /// Inbound: the INVITE we answer. Outbound: the INVITE we sent.
     pub(crate) invite: Option<Arc<Request>>,
-    /// Inbound: the caller's offer. Outbound: our offer.
-    pub(crate) offer: Option<SessionDescription>,
     /// The last description we sent (answer or offer).
     pub(crate) local_sdp: Option<SessionDescription>,
     /// Our offer in a 2xx to an offerless (re-)INVITE, answered in the ACK.
@@ -137,7 +135,6 @@ impl Call {
             state,
             invite_tx: None,
             invite: None,
-            offer: None,
             local_sdp: None,
             pending_offer: None,
             negotiated: None,
@@ -174,11 +171,17 @@ impl Endpoint {
         id
     }
 
-    /// A fresh branch with the RFC 3261 magic cookie.
-    pub(crate) fn branch(&mut self) -> String {
-        let mut b = String::from("z9hG4bK");
-        self.rng.push_token(&mut b, 16);
-        b
+    /// Our Via for a new client transaction: sent-by, a fresh branch with the RFC 3261
+    /// magic cookie, and `rport`.
+    pub(crate) fn new_via(&mut self) -> String {
+        const HEAD: &str = "SIP/2.0/UDP ";
+        let mut via = String::with_capacity(HEAD.len() + self.sent_by.len() + 38);
+        via.push_str(HEAD);
+        via.push_str(&self.sent_by);
+        via.push_str(";branch=z9hG4bK");
+        self.rng.push_token(&mut via, 16);
+        via.push_str(";rport");
+        via
     }
 
     /// Builds an in-dialog request of `call` (a new CSeq unless `seq` is given).
@@ -188,15 +191,14 @@ impl Endpoint {
         method: Method,
         seq: Option<u32>,
     ) -> Option<(Request, SocketAddr)> {
-        let branch = self.branch();
+        let via = self.new_via();
         let local = Local {
-            sent_by: &self.sent_by,
-            branch: &branch,
+            via,
             contact: &self.contact,
             user_agent: self.user_agent.as_ref(),
         };
         let dialog = &mut self.calls.get_mut(&call)?.dialog;
-        let req = dialog.request(method, seq, &local)?;
+        let req = dialog.request(method, seq, local)?;
         Some((req, dialog.destination()))
     }
 

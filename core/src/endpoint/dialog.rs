@@ -37,10 +37,12 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     out
 }
 
-/// `n` in decimal without going through `fmt`.
-pub(crate) fn decimal(n: u32) -> String {
-    let mut out = String::with_capacity(10);
-    crate::sip::push_decimal(&mut out, n);
+/// A CSeq value, `<seq> <method>`, built in one string.
+pub(crate) fn cseq_value(seq: u32, method: &str) -> String {
+    let mut out = String::with_capacity(11 + method.len());
+    crate::sip::push_decimal(&mut out, seq);
+    out.push(' ');
+    out.push_str(method);
     out
 }
 
@@ -61,10 +63,8 @@ pub(crate) fn inner_uri(value: &str) -> &str {
 
 /// What a dialog request needs from the endpoint.
 pub(crate) struct Local<'a> {
-    /// Our Via sent-by (`ip:port`).
-    pub(crate) sent_by: &'a str,
-    /// A fresh branch (magic cookie included).
-    pub(crate) branch: &'a str,
+    /// Our Via value, with a fresh branch.
+    pub(crate) via: String,
     /// Our Contact value.
     pub(crate) contact: &'a SipStr,
     /// User-Agent value, if any.
@@ -90,7 +90,7 @@ impl Dialog {
         &mut self,
         method: Method,
         seq: Option<u32>,
-        local: &Local<'_>,
+        local: Local<'_>,
     ) -> Option<Request> {
         let seq = match seq {
             Some(seq) => seq,
@@ -101,16 +101,7 @@ impl Dialog {
         };
         let uri = self.remote_target.clone();
         let mut b = Request::builder(method.clone(), uri)
-            .header(
-                HeaderName::VIA,
-                concat(&[
-                    "SIP/2.0/UDP ",
-                    local.sent_by,
-                    ";branch=",
-                    local.branch,
-                    ";rport",
-                ]),
-            )
+            .header(HeaderName::VIA, local.via)
             .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"));
         for route in &self.route_set {
             b = b.header(HeaderName::ROUTE, route.clone());
@@ -119,10 +110,7 @@ impl Dialog {
             .header(HeaderName::FROM, self.local.clone())
             .header(HeaderName::TO, self.remote.clone())
             .header(HeaderName::CALL_ID, self.call_id.clone())
-            .header(
-                HeaderName::CSEQ,
-                concat(&[&decimal(seq), " ", method.as_str()]),
-            );
+            .header(HeaderName::CSEQ, cseq_value(seq, method.as_str()));
         if method != Method::Bye && method != Method::Ack {
             b = b.header(HeaderName::CONTACT, local.contact.clone());
         }

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 
 use super::Endpoint;
-use super::messages::{ACCEPT_SDP, via_destination};
+use super::messages::{ACCEPT_SDP, reply_destination, via_destination};
 use super::transaction::{KeyMethod, ServerKey, ServerState, TxId};
 use crate::sip::{self, HeaderName, Message, Method, ParseError, Request, Scheme, SipStr};
 
@@ -81,10 +81,10 @@ impl Endpoint {
             self.server_retransmission(tx);
             return;
         }
-        req.stamp_received(remote);
         let dest = req
             .view_via()
-            .map_or(remote, |v| via_destination(v, remote));
+            .map_or(remote, |v| reply_destination(v, remote));
+        req.stamp_received(remote);
         // Shared by the transaction (to answer a CANCEL) and the call it creates.
         let req = Arc::new(req);
         let tx = self.server_create(key, &req, dest);

@@ -35,6 +35,28 @@ pub(crate) fn via_destination(via: &Via, source: SocketAddr) -> SocketAddr {
     SocketAddr::new(ip, port)
 }
 
+/// Where responses go once the request's top Via is stamped with its source
+/// ([`Request::stamp_received`](crate::sip::Request::stamp_received)), read from the
+/// Via before stamping: the same as [`via_destination`] of the stamped Via, without
+/// parsing it again.
+pub(crate) fn reply_destination(via: &Via, source: SocketAddr) -> SocketAddr {
+    let rport = via.rport();
+    let stamped = rport == Some(Rport::Requested) || via.host_ip() != Some(source.ip());
+    let ip = if stamped {
+        source.ip()
+    } else {
+        via.received_ip()
+            .or_else(|| via.host_ip())
+            .unwrap_or(source.ip())
+    };
+    let port = match rport {
+        Some(Rport::Port(p)) => p,
+        Some(Rport::Requested) => source.port(),
+        None => via.port().unwrap_or(5060),
+    };
+    SocketAddr::new(ip, port)
+}
+
 /// The codec type of the media layer for an SDP codec.
 pub(crate) fn codec_of(codec: AudioCodec) -> Codec {
     match codec {
@@ -116,4 +138,38 @@ pub(crate) fn media_config(config: &Config, port: u16, session: u64) -> MediaCon
     media.ptime = config.ptime_ms;
     media.session_name = Text::copy_from_str(&config.server_name);
     media
+}
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+    use crate::sip::{HeaderName, Method, Request, Uri};
+
+    #[test]
+    fn reply_destination_is_that_of_the_stamped_via() {
+        let sources: [SocketAddr; 3] = [
+            "127.0.0.1:5070".parse().unwrap(),
+            "10.0.0.9:40000".parse().unwrap(),
+            "[::1]:5099".parse().unwrap(),
+        ];
+        for via in [
+            "SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1;rport",
+            "SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1",
+            "SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1",
+            "SIP/2.0/UDP host.example;branch=z9hG4bK1",
+            "SIP/2.0/UDP host.example:5080;branch=z9hG4bK1;rport",
+            "SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1;received=192.0.2.1",
+            "SIP/2.0/UDP 127.0.0.1:5070;rport=6000;branch=z9hG4bK1",
+            "SIP/2.0/UDP [::1]:5099;branch=z9hG4bK1",
+        ] {
+            for source in sources {
+                let mut req = Request::new(Method::Options, Uri::parse("sip:a@b").unwrap());
+                req.headers_mut().push(HeaderName::VIA, via).unwrap();
+                let before = reply_destination(&req.via().unwrap(), source);
+                req.stamp_received(source);
+                let after = via_destination(&req.via().unwrap(), source);
+                assert_eq!(before, after, "{via} from {source}");
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::call::{Call, CallState};
-use super::dialog::{Dialog, concat, decimal};
+use super::dialog::{Dialog, concat, cseq_value};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
 use super::ids::CallId;
 use super::messages::media_config;
@@ -100,13 +100,14 @@ impl Endpoint {
 
     /// Sends the (first or authenticated) INVITE with our offer.
     pub(crate) fn send_invite(&mut self, id: CallId, auth: Option<(HeaderName, String)>) {
-        let branch = self.branch();
+        let via = self.new_via();
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
         let port = call.port.unwrap_or(0);
         let session = call.sdp_session;
-        let offer = match call.offer.clone() {
+        // A retry (after a 401/407) sends the same offer again.
+        let offer = match call.local_sdp.clone() {
             Some(offer) => offer,
             None => build_offer(&media_config(&self.config, port, session)),
         };
@@ -114,18 +115,12 @@ impl Endpoint {
         dialog.local_seq = dialog.local_seq.wrapping_add(1);
         let uri = dialog.remote_target.clone();
         let mut b = Request::builder(Method::Invite, uri)
-            .header(
-                HeaderName::VIA,
-                concat(&["SIP/2.0/UDP ", &self.sent_by, ";branch=", &branch, ";rport"]),
-            )
+            .header(HeaderName::VIA, via)
             .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"))
             .header(HeaderName::FROM, dialog.local.clone())
             .header(HeaderName::TO, dialog.remote.clone())
             .header(HeaderName::CALL_ID, dialog.call_id.clone())
-            .header(
-                HeaderName::CSEQ,
-                concat(&[&decimal(dialog.local_seq), " INVITE"]),
-            )
+            .header(HeaderName::CSEQ, cseq_value(dialog.local_seq, "INVITE"))
             .header(HeaderName::CONTACT, self.contact.clone());
         if let Some(ua) = &self.user_agent {
             b = b.header(HeaderName::USER_AGENT, ua.clone());
@@ -146,7 +141,6 @@ impl Endpoint {
             return self.end_call(id, EndReason::Rejected { status: 400 });
         };
         let dest = dialog.peer;
-        call.offer = Some(offer.clone());
         call.local_sdp = Some(offer);
         let invite = Arc::new(invite);
         call.invite = Some(Arc::clone(&invite));
@@ -299,7 +293,7 @@ impl Endpoint {
         if let Ok(to) = resp.view_to() {
             dialog.remote = to.as_sip_str().clone();
         }
-        if let Some(Ok(contact)) = resp.contact() {
+        if let Some(Ok(contact)) = resp.view_contact() {
             if let Some(address) = contact.address() {
                 dialog.remote_target = address.uri().clone();
             }
@@ -331,7 +325,7 @@ impl Endpoint {
         let port = call.port.unwrap_or(0);
         let config = media_config(&self.config, port, call.sdp_session);
         let media = match (
-            call.offer.as_ref(),
+            call.local_sdp.as_ref(),
             SessionDescription::parse(resp.body().clone()),
         ) {
             (Some(offer), Ok(answer)) => apply_answer(offer, &answer, &config).ok(),

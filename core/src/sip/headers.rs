@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 use super::error::{BuildError, HeaderError};
 use super::fields::CSeq;
 use super::name::HeaderName;
-use super::name_addr::NameAddr;
+use super::name_addr::{Contact, NameAddr};
 use super::scan::ListSplit;
 use super::text::SipStr;
 use super::via::Via;
@@ -47,7 +47,8 @@ impl PartialEq for Headers {
 
 impl Eq for Headers {}
 
-/// The typed views every transaction and dialog reads (top Via, From, To, CSeq), each parsed
+/// The typed views every transaction and dialog reads (top Via, From, To, CSeq, first
+/// Contact), each parsed
 /// at most once per message; a view is reset whenever a line of its name changes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Views {
@@ -55,6 +56,7 @@ pub(crate) struct Views {
     pub(crate) from: OnceLock<Result<NameAddr, HeaderError>>,
     pub(crate) to: OnceLock<Result<NameAddr, HeaderError>>,
     pub(crate) cseq: OnceLock<Result<CSeq, HeaderError>>,
+    pub(crate) contact: OnceLock<Option<Result<Contact, HeaderError>>>,
 }
 
 /// Refuses line breaks and trims surrounding white space (so printing round-trips).
@@ -99,6 +101,19 @@ impl Headers {
         }
     }
 
+    /// The first Contact value, parsed once and borrowed.
+    pub(crate) fn view_contact(&self) -> Option<Result<&Contact, HeaderError>> {
+        self.views()
+            .contact
+            .get_or_init(|| {
+                self.elements(&HeaderName::CONTACT)
+                    .next()
+                    .map(Contact::parse)
+            })
+            .as_ref()
+            .map(|r| r.as_ref().map_err(|e| *e))
+    }
+
     /// Resets the view of `name` after one of its lines changed.
     fn touched(&mut self, name: &HeaderName) {
         let Some(views) = self.views.get_mut() else {
@@ -112,6 +127,8 @@ impl Headers {
             views.to = OnceLock::new();
         } else if *name == HeaderName::CSEQ {
             views.cseq = OnceLock::new();
+        } else if *name == HeaderName::CONTACT {
+            views.contact = OnceLock::new();
         }
     }
 
@@ -437,6 +454,11 @@ mod tests {
         assert_eq!(h.cseq().unwrap().seq, 1);
         h.replace(HeaderName::CSEQ, "2 BYE").unwrap();
         assert_eq!(h.cseq().unwrap().seq, 2);
+        assert!(h.view_contact().is_none());
+        h.push(HeaderName::CONTACT, "<sip:c1@h>").unwrap();
+        assert!(h.view_contact().unwrap().unwrap().address().is_some());
+        h.replace(HeaderName::CONTACT, "*").unwrap();
+        assert!(h.view_contact().unwrap().unwrap().address().is_none());
         assert_eq!(h.remove(&HeaderName::VIA), 2);
         assert!(h.via().is_err());
         // Equality looks at the lines only, not at which views were parsed.

@@ -150,6 +150,11 @@ macro_rules! typed_shortcuts {
                 self.headers.view_to()
             }
 
+            /// The first Contact, borrowed from the parsed views.
+            pub(crate) fn view_contact(&self) -> Option<Result<&Contact, HeaderError>> {
+                self.headers.view_contact()
+            }
+
             /// The CSeq, borrowed from the parsed views.
             pub(crate) fn view_cseq(&self) -> Result<&CSeq, HeaderError> {
                 self.headers.view_cseq()

@@ -5,7 +5,7 @@ use super::error::{HeaderError, ParseError, Problem};
 use super::headers::Headers;
 use super::message::{Request, Response};
 use super::name::HeaderName;
-use super::name_addr::NameAddr;
+use super::name_addr::{Contact, NameAddr};
 use super::scan::ListSplit;
 use super::via::Via;
 
@@ -63,8 +63,11 @@ fn check_request(r: &Request) -> Result<(), Problem> {
         return Err(Problem::CSeqMethodMismatch);
     }
     h.max_forwards()?;
-    for c in h.contacts() {
-        c?;
+    if let Some(first) = h.view_contact() {
+        first?;
+        for c in h.elements(&HeaderName::CONTACT).skip(1) {
+            Contact::parse(c)?;
+        }
     }
     for route in h.routes() {
         route?;
