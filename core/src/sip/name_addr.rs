@@ -42,6 +42,12 @@ impl NameAddr {
             let e = find_byte(b, s, b'>').ok_or(bad)?;
             c.pos = e + 1;
             (s, e, true)
+        } else if c.peek() == Some(b'<') {
+            // No display name: the first `<` is here (only white space precedes it).
+            let s = c.pos + 1;
+            let e = find_byte(b, s, b'>').ok_or(bad)?;
+            c.pos = e + 1;
+            (s, e, true)
         } else if let Some(lt) = find_byte(b, 0, b'<') {
             let start = c.pos;
             let (ds, de) = super::scan::trim_range(b, start, lt);
@@ -62,7 +68,8 @@ impl NameAddr {
         };
         let uri = Uri::from_sip_str(raw.slice_ascii(uri_s, uri_e)).map_err(|_| bad)?;
         if !bracketed
-            && (uri.headers_str().is_some() || uri.as_sip_str().as_bytes().contains(&b','))
+            && (uri.headers_str().is_some()
+                || find_byte(uri.as_sip_str().as_bytes(), 0, b',').is_some())
         {
             return Err(bad);
         }
@@ -165,8 +172,14 @@ pub enum Contact {
 impl Contact {
     /// Parses one Contact value.
     pub fn parse(raw: SipStr) -> Result<Contact, HeaderError> {
-        // Only a value holding a `*` can be the wildcard: no UTF-8 pass for the others.
-        if raw.as_bytes().contains(&b'*') && raw.trim() == "*" {
+        // `trim` can only leave "*" if the first byte that is not ASCII white space is
+        // `*` or starts a non-ASCII character: no UTF-8 pass for the others.
+        let first = raw
+            .as_bytes()
+            .iter()
+            .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
+        let maybe_wildcard = first.is_some_and(|&c| c == b'*' || !c.is_ascii());
+        if maybe_wildcard && raw.trim() == "*" {
             return Ok(Contact::Wildcard);
         }
         NameAddr::parse(raw, "Contact").map(Contact::Address)
@@ -284,5 +297,17 @@ mod tests {
             Contact::parse(SipStr::from(" * ")),
             Ok(Contact::Wildcard)
         ));
+        for text in ["*", "\x0b*\x0c", "\u{3000}*\u{85}", "\r\n\t*"] {
+            assert!(
+                matches!(Contact::parse(SipStr::from(text)), Ok(Contact::Wildcard)),
+                "{text:?}"
+            );
+        }
+        for text in ["**", "* x", "x*", "<sip:a@b>", "", "\u{3000}"] {
+            assert!(
+                !matches!(Contact::parse(SipStr::from(text)), Ok(Contact::Wildcard)),
+                "{text:?}"
+            );
+        }
     }
 }

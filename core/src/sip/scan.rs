@@ -321,7 +321,7 @@ impl<'a> ListSplit<'a> {
     /// Whether `s` holds no comma at all (so it is a single element).
     #[inline]
     pub(crate) fn is_single(s: &[u8]) -> bool {
-        !s.contains(&b',')
+        find_byte(s, 0, b',').is_none()
     }
 }
 
