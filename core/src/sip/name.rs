@@ -4,10 +4,56 @@ use std::fmt;
 
 use super::text::SipStr;
 
-/// Exact spelling first (the common case), then case-insensitively.
-#[inline]
+/// ASCII case-insensitive equality with a canonical name, a word or two at a time
+/// (no call to `memcmp`; the canonical side folds to constants once inlined).
+#[inline(always)]
 fn eq(name: &[u8], canonical: &[u8]) -> bool {
-    name == canonical || name.eq_ignore_ascii_case(canonical)
+    let n = canonical.len();
+    if name.len() != n {
+        return false;
+    }
+    // Two overlapping words cover names of 4 to 16 bytes; the rest go byte by byte.
+    match n {
+        8..=16 => {
+            word_eq(name.get(..8), canonical.get(..8))
+                && word_eq(name.get(n - 8..), canonical.get(n - 8..))
+        }
+        4..=7 => {
+            word_eq(name.get(..4), canonical.get(..4))
+                && word_eq(name.get(n - 4..), canonical.get(n - 4..))
+        }
+        _ => name.eq_ignore_ascii_case(canonical),
+    }
+}
+
+/// ASCII case-insensitive equality of two equal-length words of up to eight bytes,
+/// `canonical` being ASCII: a byte matches when equal, or when the canonical byte is a
+/// letter and the two differ only in the case bit (the other byte is then that letter
+/// in the other case).
+#[inline(always)]
+fn word_eq(name: Option<&[u8]>, canonical: Option<&[u8]>) -> bool {
+    let (Some(a), Some(c)) = (name, canonical) else {
+        return false;
+    };
+    let (Some(wa), Some(wc)) = (word(a), word(c)) else {
+        return false;
+    };
+    let letters = c.iter().rev().fold(0u64, |m, &y| {
+        (m << 8) | if y.is_ascii_alphabetic() { 0x20 } else { 0 }
+    });
+    a.len() == c.len() && (wa ^ wc) & !letters == 0
+}
+
+/// Eight or four bytes as a little-endian number.
+#[inline(always)]
+fn word(b: &[u8]) -> Option<u64> {
+    if let Ok(w) = <[u8; 8]>::try_from(b) {
+        Some(u64::from_le_bytes(w))
+    } else if let Ok(w) = <[u8; 4]>::try_from(b) {
+        Some(u64::from(u32::from_le_bytes(w)))
+    } else {
+        None
+    }
 }
 
 /// Known header fields (index into [`TABLE`]).
@@ -913,6 +959,36 @@ impl fmt::Display for HeaderName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_comparison_matches_eq_ignore_ascii_case() {
+        // Each canonical name against every one-byte change of itself and of its
+        // other-case spelling: only case changes of letters may still match.
+        for (name, _, _) in TABLE {
+            let canon = name.as_bytes();
+            let flipped: Vec<u8> = canon
+                .iter()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        c ^ 0x20
+                    } else {
+                        *c
+                    }
+                })
+                .collect();
+            for base in [canon.to_vec(), flipped] {
+                assert!(eq(&base, canon), "{name}");
+                for at in 0..base.len() {
+                    for byte in 0u8..=255 {
+                        let mut v = base.clone();
+                        v[at] = byte;
+                        assert_eq!(eq(&v, canon), v.eq_ignore_ascii_case(canon), "{name} {v:?}");
+                    }
+                }
+            }
+            assert!(!eq(&canon[1..], canon));
+        }
+    }
 
     #[test]
     fn every_table_entry_resolves_to_itself() {
