@@ -68,6 +68,12 @@ fn line_at(b: &[u8], pos: usize) -> (usize, usize, bool) {
 #[inline]
 fn token_end(b: &[u8], mut i: usize, end: usize) -> usize {
     let b = b.get(..end).unwrap_or(b);
+    while let Some(&[w, x, y, z]) = b.get(i..i + 4) {
+        if !(is_token(w) & is_token(x) & is_token(y) & is_token(z)) {
+            break;
+        }
+        i += 4;
+    }
     while b.get(i).is_some_and(|&c| is_token(c)) {
         i += 1;
     }
