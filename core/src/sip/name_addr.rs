@@ -132,7 +132,9 @@ impl NameAddr {
 
     /// The `tag` parameter as a shared string (a dialog key).
     pub fn tag_shared(&self) -> Option<SipStr> {
-        self.tag().and_then(|t| self.raw.sub(t))
+        // The span lies between ASCII delimiters of a UTF-8 value: no second check.
+        self.tag
+            .map(|t| self.raw.slice_ascii(t.start as usize, t.end as usize))
     }
 
     /// The `expires` parameter (Contact), saturating at 2^32-1.

@@ -138,7 +138,8 @@ fn is_other_sip_version(v: &[u8]) -> bool {
         && major.iter().chain(minor).all(u8::is_ascii_digit)
 }
 
-fn parse_status_line(src: &Bytes, s: usize, e: usize) -> Result<StartLine, Problem> {
+/// Parses a status line; `ascii` says the line is known to hold only ASCII bytes.
+fn parse_status_line(src: &Bytes, s: usize, e: usize, ascii: bool) -> Result<StartLine, Problem> {
     let line = src.get(s..e).unwrap_or(&[]);
     let sp1 = line
         .iter()
@@ -158,7 +159,11 @@ fn parse_status_line(src: &Bytes, s: usize, e: usize) -> Result<StartLine, Probl
         .and_then(StatusCode::new)
         .ok_or(Problem::BadStatusCode)?;
     let rs = (s + sp1 + 1 + code_len + 1).min(e);
-    let reason = SipStr::from_utf8(src.slice(rs..e)).map_err(|_| Problem::InvalidUtf8)?;
+    let reason = if ascii {
+        SipStr::from_checked(src.slice(rs..e))
+    } else {
+        SipStr::from_utf8(src.slice(rs..e)).map_err(|_| Problem::InvalidUtf8)?
+    };
     Ok(StartLine::Response(status, reason))
 }
 
@@ -248,12 +253,12 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
     {
         return Err(ParseError::Garbage(Problem::Empty));
     }
-    let (sl_end, mut p, _) = line_at(b, pos);
+    let (sl_end, mut p, sl_high) = line_at(b, pos);
     let is_response = b
         .get(pos..pos + 4)
         .is_some_and(|v| v.eq_ignore_ascii_case(b"SIP/"));
     let start = if is_response {
-        parse_status_line(&datagram, pos, sl_end).map_err(|e| (e, None))
+        parse_status_line(&datagram, pos, sl_end, !sl_high).map_err(|e| (e, None))
     } else {
         parse_request_line(&datagram, pos, sl_end)
     };
