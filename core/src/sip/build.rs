@@ -110,7 +110,7 @@ impl Response {
     pub fn from_request(req: &Request, status: StatusCode, reason: &str) -> Response {
         let mut headers = Headers::new();
         copy_dialog_headers(&req.headers, &mut headers);
-        headers.share_to_view(&req.headers);
+        headers.share_to_tagged(&req.headers);
         Response {
             status,
             reason: one_line(reason, status),
@@ -164,11 +164,16 @@ impl Response {
             .headers
             .get(&HeaderName::TO)
             .ok_or(BuildError::Missing("To"))?;
-        let parsed = self
-            .headers
-            .view_to()
-            .map_err(|_| BuildError::Missing("To"))?;
-        if parsed.tag().is_some() {
+        let tagged = match self.headers.to_tagged() {
+            Some(tagged) => tagged,
+            None => self
+                .headers
+                .view_to()
+                .map_err(|_| BuildError::Missing("To"))?
+                .tag()
+                .is_some(),
+        };
+        if tagged {
             return Ok(false);
         }
         let mut value = String::with_capacity(to.len() + 5 + tag.len());
