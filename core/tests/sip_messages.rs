@@ -457,3 +457,21 @@ fn every_via_value_is_checked_in_lists_and_lines() {
         }
     }
 }
+
+#[test]
+fn to_tag_follows_edits_of_the_response() {
+    let req = request(INVITE);
+    req.validate().expect("valid");
+    // The request's To has no tag: the response gets one, once.
+    let mut resp = Response::from_request(&req, StatusCode::OK, "OK");
+    assert_eq!(resp.set_to_tag("t1"), Ok(true));
+    assert_eq!(resp.set_to_tag("t2"), Ok(false));
+    assert_eq!(resp.to().unwrap().tag(), Some("t1"));
+    // A To replaced by hand is read again.
+    let mut resp = Response::from_request(&req, StatusCode::OK, "OK");
+    resp.headers_mut()
+        .replace(HeaderName::TO, "<sip:bob@biloxi.example.com>;tag=mine")
+        .unwrap();
+    assert_eq!(resp.set_to_tag("t3"), Ok(false));
+    assert_eq!(resp.to().unwrap().tag(), Some("mine"));
+}

@@ -2,9 +2,10 @@
 //! stateless answer to a refused request.
 
 use bytes::Bytes;
+use smallvec::SmallVec;
 
 use super::error::{BuildError, ParseError};
-use super::headers::Headers;
+use super::headers::{Header, Headers};
 use super::message::{Request, Response};
 use super::method::{Method, StatusCode};
 use super::name::HeaderName;
@@ -91,14 +92,24 @@ fn one_line(reason: &str, status: StatusCode) -> SipStr {
 
 /// Copies Via, From, To, Call-ID and CSeq from `from` to `to` (what a response echoes).
 pub(super) fn copy_dialog_headers(from: &Headers, to: &mut Headers) {
-    for name in [
+    const ORDER: [HeaderName; 5] = [
         HeaderName::VIA,
         HeaderName::FROM,
         HeaderName::TO,
         HeaderName::CALL_ID,
         HeaderName::CSEQ,
-    ] {
-        to.copy_from(from, &name);
+    ];
+    // One scan sorts the lines into the five groups; they are copied group by group.
+    let mut groups: [SmallVec<[&Header; 2]>; 5] = Default::default();
+    for line in from {
+        if let Some(i) = ORDER.iter().position(|name| line.name() == name)
+            && let Some(group) = groups.get_mut(i)
+        {
+            group.push(line);
+        }
+    }
+    for line in groups.iter().flatten() {
+        to.push_parsed(line.name().clone(), line.value().clone());
     }
 }
 
@@ -110,7 +121,7 @@ impl Response {
     pub fn from_request(req: &Request, status: StatusCode, reason: &str) -> Response {
         let mut headers = Headers::new();
         copy_dialog_headers(&req.headers, &mut headers);
-        headers.share_to_view(&req.headers);
+        headers.share_to_tagged(&req.headers);
         Response {
             status,
             reason: one_line(reason, status),
@@ -164,11 +175,16 @@ impl Response {
             .headers
             .get(&HeaderName::TO)
             .ok_or(BuildError::Missing("To"))?;
-        let parsed = self
-            .headers
-            .view_to()
-            .map_err(|_| BuildError::Missing("To"))?;
-        if parsed.tag().is_some() {
+        let tagged = match self.headers.to_tagged() {
+            Some(tagged) => tagged,
+            None => self
+                .headers
+                .view_to()
+                .map_err(|_| BuildError::Missing("To"))?
+                .tag()
+                .is_some(),
+        };
+        if tagged {
             return Ok(false);
         }
         let mut value = String::with_capacity(to.len() + 5 + tag.len());

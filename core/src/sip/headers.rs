@@ -37,6 +37,9 @@ pub struct Headers {
     list: Vec<Header>,
     /// Boxed so that a message stays small to move; allocated on first use.
     views: OnceLock<Box<Views>>,
+    /// Whether the To line carries a tag, when known without parsing it (a response's
+    /// To copied from a request whose To was parsed).
+    to_tagged: Option<bool>,
 }
 
 impl PartialEq for Headers {
@@ -80,6 +83,7 @@ impl Headers {
         Headers {
             list: Vec::with_capacity(16),
             views: OnceLock::new(),
+            to_tagged: None,
         }
     }
 
@@ -89,16 +93,20 @@ impl Headers {
         self.views.get_or_init(Box::default)
     }
 
-    /// Takes over `other`'s parsed To; only for a list whose To line was just copied
-    /// from `other` unchanged (a response adding its To tag reads it).
-    pub(crate) fn share_to_view(&mut self, other: &Headers) {
-        if let Some(to) = other.views.get().and_then(|v| v.to.get()) {
-            let views = Views {
-                to: OnceLock::from(to.clone()),
-                ..Views::default()
-            };
-            self.views = OnceLock::from(Box::new(views));
-        }
+    /// Notes whether `other`'s parsed To carries a tag; only for a list whose To line
+    /// was just copied from `other` unchanged (a response adding its To tag asks).
+    pub(crate) fn share_to_tagged(&mut self, other: &Headers) {
+        self.to_tagged = other
+            .views
+            .get()
+            .and_then(|v| v.to.get())
+            .and_then(|to| to.as_ref().ok())
+            .map(|to| to.tag().is_some());
+    }
+
+    /// Whether the To line carries a tag, if known without parsing it.
+    pub(crate) fn to_tagged(&self) -> Option<bool> {
+        self.to_tagged
     }
 
     /// The first Contact value, parsed once and borrowed.
@@ -116,6 +124,9 @@ impl Headers {
 
     /// Resets the view of `name` after one of its lines changed.
     fn touched(&mut self, name: &HeaderName) {
+        if *name == HeaderName::TO {
+            self.to_tagged = None;
+        }
         let Some(views) = self.views.get_mut() else {
             return;
         };
