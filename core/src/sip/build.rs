@@ -187,10 +187,12 @@ impl Response {
         if tagged {
             return Ok(false);
         }
-        let mut value = String::with_capacity(to.len() + 5 + tag.len());
-        value.push_str(to.as_str());
-        value.push_str(";tag=");
-        value.push_str(tag);
+        let mut value = Vec::with_capacity(to.len() + 5 + tag.len());
+        value.extend_from_slice(to.as_bytes());
+        value.extend_from_slice(b";tag=");
+        value.extend_from_slice(tag.as_bytes());
+        // UTF-8 text and an ASCII token joined: still UTF-8.
+        let value = SipStr::from_checked(Bytes::from(value));
         self.headers.replace(HeaderName::TO, value)?;
         Ok(true)
     }

@@ -74,7 +74,7 @@ impl Request {
         if same_host && !rport {
             return false;
         }
-        let raw = via.as_str().as_bytes();
+        let raw = via.as_sip_str().as_bytes();
         let mut value = Vec::with_capacity(raw.len() + 48);
         value.extend_from_slice(raw.get(..via.params_offset()).unwrap_or(raw));
         // The parameters were checked when the Via was parsed: walk their byte ranges.

@@ -200,6 +200,11 @@ impl Via {
         &self.raw
     }
 
+    /// The value as received, as a shared string.
+    pub(crate) fn as_sip_str(&self) -> &SipStr {
+        &self.raw
+    }
+
     /// Where the parameters start in [`as_str`](Self::as_str).
     pub(crate) fn params_offset(&self) -> usize {
         self.params as usize
@@ -270,7 +275,31 @@ impl Via {
 
     /// The `branch` parameter as a shared string (a transaction key).
     pub fn branch_shared(&self) -> Option<SipStr> {
-        self.branch().and_then(|b| self.raw.sub(b))
+        match self.branch_bytes() {
+            Some(Ok(span)) => Some(self.raw.slice_ascii(span.start as usize, span.end as usize)),
+            Some(Err(())) => self.branch().and_then(|b| self.raw.sub(b)),
+            None => None,
+        }
+    }
+
+    /// The branch as a span of the value when the parse noted it (`Err` when it has to
+    /// be searched for: a leniently parsed Via).
+    fn branch_bytes(&self) -> Option<Result<Span, ()>> {
+        match &self.found {
+            Some(found) => found.branch.flatten().map(Ok),
+            None => Some(Err(())),
+        }
+    }
+
+    /// The branch's bytes, without a UTF-8 check (the parse already made one).
+    fn branch_raw(&self) -> Option<&[u8]> {
+        match self.branch_bytes()? {
+            Ok(span) => self
+                .raw
+                .as_bytes()
+                .get(span.start as usize..span.end as usize),
+            Err(()) => self.branch().map(str::as_bytes),
+        }
     }
 
     /// The sent-by host as a shared slice of the value (brackets kept for IPv6).
@@ -281,14 +310,15 @@ impl Via {
 
     /// Whether the branch starts with the RFC 3261 magic cookie `z9hG4bK`.
     pub fn has_magic_cookie(&self) -> bool {
-        self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+        self.branch_raw()
+            .is_some_and(|b| b.starts_with(MAGIC_COOKIE.as_bytes()))
     }
 
     /// Whether the branch is an RFC 3261 branch: the magic cookie followed by at least one
     /// character (a bare `z9hG4bK` calls for RFC 2543 matching).
     pub fn is_rfc3261_branch(&self) -> bool {
-        self.branch()
-            .is_some_and(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE))
+        self.branch_raw()
+            .is_some_and(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE.as_bytes()))
     }
 
     /// The `received` parameter.

@@ -42,7 +42,7 @@ impl ServerKey {
         let via = req.view_via().ok()?;
         let method = KeyMethod::of(req.method());
         let host = via.host_shared();
-        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        let host = if host.as_bytes().iter().any(u8::is_ascii_uppercase) {
             SipStr::from(host.to_ascii_lowercase())
         } else {
             host
