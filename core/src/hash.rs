@@ -100,11 +100,14 @@ impl Hasher for WireHasher {
             word.copy_from_slice(chunk);
             self.hash = fold(self.hash ^ u64::from_le_bytes(word), self.key);
         }
-        let rest = chunks.remainder();
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
+        // The tail (under eight bytes) byte by byte: no copy call for a few bytes.
+        let tail = chunks
+            .remainder()
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, &b)| acc | (u64::from(b) << (8 * i)));
         // The length closes every write, so ("ab", "c") and ("a", "bc") differ.
-        let tail = u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56);
+        let tail = tail ^ ((bytes.len() as u64) << 56);
         self.hash = fold(self.hash ^ tail, self.key);
     }
 
