@@ -138,8 +138,11 @@ impl SippProc {
     }
 
     fn collect(&self, status: ExitStatus) -> SippRun {
+        // Lossy: SIPp quotes every datagram it discards (stray RTP from a neighbouring
+        // test's peer included), and one binary byte must not blank the whole log.
         let read = |suffix: &str| {
-            std::fs::read_to_string(self.dir.join(format!("{}{suffix}", self.name)))
+            std::fs::read(self.dir.join(format!("{}{suffix}", self.name)))
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
         };
         let stats = SippStats::parse(&read("_stats.csv")).unwrap_or_default();

@@ -248,7 +248,8 @@ fn max_sessions_one_refuses_the_second_call_with_503_and_retry_after() {
     assert_pcap_play(&sipp);
     let dir = WorkDir::new(name);
     let server = Server::start_fresh(dir.path(), "serve", 20, &["--max-sessions", "1"]);
-    let ports = PortBlock::allocate(6);
+    // Two calls: SIPp's automatic media ports are the base and the base + 4.
+    let ports = PortBlock::allocate(8);
     let run = Sipp::new("uac", ports.port(0), Some(server.sip))
         .scenario(scenario("uac_g722_call.xml"))
         .media_port(ports.port(2))
@@ -328,7 +329,9 @@ fn g722_load(name: &str, calls: u32, rate: u32) {
     let dir = WorkDir::new(name);
     let rtp_ports = u16::try_from(calls * 3).unwrap_or(u16::MAX).min(900);
     let mut server = Server::start_fresh(dir.path(), "serve", rtp_ports, &[]);
-    let ports = PortBlock::allocate(6);
+    // SIPp's [auto_media_port] gives call n the base + 4·(n − 1): the block must hold
+    // them all, or another test's peer may own one of them.
+    let ports = PortBlock::allocate(u16::try_from(2 + 4 * calls + 2).map_or(1000, |n| n.min(1000)));
     let run = Sipp::new("uac", ports.port(0), Some(server.sip))
         .scenario(scenario("uac_g722_call.xml"))
         .media_port(ports.port(2))
