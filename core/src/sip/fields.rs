@@ -118,11 +118,9 @@ impl Headers {
 
     /// The CSeq, parsed once and borrowed.
     pub(crate) fn view_cseq(&self) -> Result<&CSeq, HeaderError> {
-        self.views()
-            .cseq
-            .get_or_init(|| CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?))
-            .as_ref()
-            .map_err(|e| *e)
+        super::headers::cached(&self.views().cseq, || {
+            CSeq::parse(self.first(&HeaderName::CSEQ, "CSeq")?)
+        })
     }
 
     /// The Call-ID (a shared slice of the message: a dialog key; the first line,

@@ -50,6 +50,14 @@ impl PartialEq for Headers {
 
 impl Eq for Headers {}
 
+/// Reads a view slot, parsing it the first time (a parse error is kept like a value).
+pub(crate) fn cached<T>(
+    slot: &OnceLock<Result<T, HeaderError>>,
+    parse: impl FnOnce() -> Result<T, HeaderError>,
+) -> Result<&T, HeaderError> {
+    slot.get_or_init(parse).as_ref().map_err(|e| *e)
+}
+
 /// The typed views every transaction and dialog reads (top Via, From, To, CSeq, first
 /// Contact), each parsed
 /// at most once per message; a view is reset whenever a line of its name changes.

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use super::error::HeaderError;
 use super::headers::Headers;
@@ -209,20 +210,24 @@ impl Headers {
 
     /// The From header, parsed once and borrowed.
     pub(crate) fn view_from(&self) -> Result<&NameAddr, HeaderError> {
-        self.views()
-            .from
-            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::FROM, "From")?.clone(), "From"))
-            .as_ref()
-            .map_err(|e| *e)
+        self.view_name_addr(&self.views().from, &HeaderName::FROM, "From")
     }
 
     /// The To header, parsed once and borrowed.
     pub(crate) fn view_to(&self) -> Result<&NameAddr, HeaderError> {
-        self.views()
-            .to
-            .get_or_init(|| NameAddr::parse(self.first(&HeaderName::TO, "To")?.clone(), "To"))
-            .as_ref()
-            .map_err(|e| *e)
+        self.view_name_addr(&self.views().to, &HeaderName::TO, "To")
+    }
+
+    /// The first line named `name`, parsed as a name-addr into `slot` once.
+    fn view_name_addr<'a>(
+        &'a self,
+        slot: &'a OnceLock<Result<NameAddr, HeaderError>>,
+        name: &HeaderName,
+        label: &'static str,
+    ) -> Result<&'a NameAddr, HeaderError> {
+        super::headers::cached(slot, || {
+            NameAddr::parse(self.first(name, label)?.clone(), label)
+        })
     }
 
     /// Every Contact value in order.

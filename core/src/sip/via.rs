@@ -397,16 +397,12 @@ impl Headers {
 
     /// The topmost Via, parsed once and borrowed.
     pub(crate) fn view_via(&self) -> Result<&Via, HeaderError> {
-        self.views()
-            .via
-            .get_or_init(|| {
-                let first = self
-                    .first_element(&HeaderName::VIA)
-                    .ok_or(HeaderError::Missing("Via"))?;
-                Via::parse(first)
-            })
-            .as_ref()
-            .map_err(|e| *e)
+        super::headers::cached(&self.views().via, || {
+            let first = self
+                .first_element(&HeaderName::VIA)
+                .ok_or(HeaderError::Missing("Via"))?;
+            Via::parse(first)
+        })
     }
 
     /// Every Via value, top first (lines and comma lists flattened).
