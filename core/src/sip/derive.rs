@@ -130,7 +130,7 @@ impl Request {
 }
 
 /// The decimal digits of `n` (in `buf[start..]`), without going through `fmt`.
-fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
+pub(super) fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     loop {

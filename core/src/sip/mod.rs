@@ -77,6 +77,8 @@ mod name_addr;
 mod params;
 mod parse;
 mod print;
+mod reply;
+pub(crate) use reply::Reply;
 mod scan;
 mod text;
 mod uri;
