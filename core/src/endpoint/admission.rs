@@ -276,7 +276,7 @@ impl Endpoint {
             let config = media_config(&self.config, port, call.sdp_session);
             let offer = crate::sdp::build_offer(&config);
             if let Some(call) = self.calls.get_mut(&id) {
-                call.pending_offer = Some(offer.clone());
+                call.pending_offer = Some(Box::new(offer.clone()));
                 call.local_sdp = Some(offer);
             }
         }

@@ -85,7 +85,7 @@ pub(crate) struct Call {
     /// The last description we sent (answer or offer).
     pub(crate) local_sdp: Option<SessionDescription>,
     /// Our offer in a 2xx to an offerless (re-)INVITE, answered in the ACK.
-    pub(crate) pending_offer: Option<SessionDescription>,
+    pub(crate) pending_offer: Option<Box<SessionDescription>>,
     pub(crate) negotiated: Option<NegotiatedMedia>,
     /// The `o=` session id of our descriptions.
     pub(crate) sdp_session: u64,
@@ -104,7 +104,7 @@ pub(crate) struct Call {
     pub(crate) cancelled: bool,
     /// Why it was hung up (`local_hangup` or `shutdown`), reported when the INVITE ends.
     pub(crate) hangup_reason: EndReason,
-    pub(crate) digest: Option<DigestClient>,
+    pub(crate) digest: Option<Box<DigestClient>>,
     pub(crate) auth_attempts: u8,
     /// Outbound: the application's extra headers, repeated in an authenticated retry.
     pub(crate) extra_headers: Vec<(String, String)>,
@@ -112,7 +112,7 @@ pub(crate) struct Call {
     /// A re-INVITE we sent and that is not answered yet (glare → 491).
     pub(crate) our_reinvite: Option<TxId>,
     /// The offer and CSeq of that re-INVITE.
-    pub(crate) reoffer: Option<(SessionDescription, u32)>,
+    pub(crate) reoffer: Option<Box<(SessionDescription, u32)>>,
 }
 
 impl Call {
@@ -127,9 +127,9 @@ impl Call {
         self.negotiated = Some(media);
     }
 
-    /// A call in its first state.
-    pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Call {
-        Call {
+    /// A call in its first state (boxed: the call map holds it by pointer).
+    pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Box<Call> {
+        Box::new(Call {
             info: Arc::new(info),
             dialog,
             state,
@@ -155,19 +155,19 @@ impl Call {
             on_hold: false,
             our_reinvite: None,
             reoffer: None,
-        }
+        })
     }
 }
 
 impl Endpoint {
     /// Registers a new call (and its dialog key) and returns its id.
-    pub(crate) fn insert_call(&mut self, call: Call) -> CallId {
+    pub(crate) fn insert_call(&mut self, call: Box<Call>) -> CallId {
         self.next_call += 1;
         let id = CallId(self.next_call);
         let key = (call.dialog.call_id.clone(), call.dialog.local_tag.clone());
         self.dialogs.insert(key, id);
         self.session_ids.insert(call.info.session_id.clone(), id);
-        self.calls.insert(id, Box::new(call));
+        self.calls.insert(id, call);
         id
     }
 

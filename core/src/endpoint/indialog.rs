@@ -225,7 +225,7 @@ impl Endpoint {
                 let config = media_config(&self.config, port, session);
                 let offer = build_reoffer(&config, &previous, Direction::SendRecv);
                 if let Some(call) = self.calls.get_mut(&id) {
-                    call.pending_offer = Some(offer.clone());
+                    call.pending_offer = Some(Box::new(offer.clone()));
                     call.local_sdp = Some(offer.clone());
                 }
                 offer

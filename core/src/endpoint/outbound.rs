@@ -91,7 +91,7 @@ impl Endpoint {
         call.extra_headers = request.headers.clone();
         call.sdp_session = u64::from(self.rng.next_u32());
         if let Some((user, password)) = &request.credentials {
-            call.digest = Some(DigestClient::new(user.clone(), password.clone()));
+            call.digest = Some(Box::new(DigestClient::new(user.clone(), password.clone())));
         }
         let id = self.insert_call(call);
         self.start_binding(id);

@@ -39,7 +39,7 @@ impl Endpoint {
         if let Some(call) = self.calls.get_mut(&id) {
             call.local_sdp = Some(offer.clone());
             call.our_reinvite = tx;
-            call.reoffer = Some((offer, seq));
+            call.reoffer = Some(Box::new((offer, seq)));
         }
         Ok(())
     }
@@ -62,7 +62,7 @@ impl Endpoint {
             return;
         };
         call.our_reinvite = None;
-        let Some((offer, seq)) = call.reoffer.clone() else {
+        let Some((offer, seq)) = call.reoffer.as_deref().cloned() else {
             return;
         };
         if !resp.status().is_success() {
