@@ -10,7 +10,7 @@ use bytes::Bytes;
 use super::dialog::{Dialog, Local};
 use super::event::{CallInfo, EndReason, Event};
 use super::ids::CallId;
-use super::transaction::{Purpose, TxId};
+use super::transaction::{ClientKey, Purpose, TxId};
 use super::{Endpoint, Output, SocketRequest, TimerKey};
 use crate::auth::DigestClient;
 use crate::sdp::{NegotiatedMedia, SessionDescription};
@@ -184,22 +184,26 @@ impl Endpoint {
         via
     }
 
-    /// Builds an in-dialog request of `call` (a new CSeq unless `seq` is given).
+    /// Writes an in-dialog request of `call` (a new CSeq unless `seq` is given), with
+    /// `extra` lines and a body: its bytes, its client transaction key and where it goes.
     pub(crate) fn dialog_request(
         &mut self,
         call: CallId,
         method: Method,
         seq: Option<u32>,
-    ) -> Option<(Request, SocketAddr)> {
-        let via = self.new_via();
+        extra: &[(HeaderName, &str)],
+        body: Option<(&str, &[u8])>,
+    ) -> Option<(Bytes, ClientKey, SocketAddr)> {
+        let via = SipStr::from(self.new_via());
+        let key = ClientKey::of_via(&via, &method)?;
         let local = Local {
             via,
             contact: &self.contact,
             user_agent: self.user_agent.as_ref(),
         };
         let dialog = &mut self.calls.get_mut(&call)?.dialog;
-        let req = dialog.request(method, seq, local)?;
-        Some((req, dialog.destination()))
+        let data = dialog.encode(&method, seq, &local, extra, body)?;
+        Some((data, key, dialog.destination()))
     }
 
     /// Ends a call for a local reason: BYE when a dialog is confirmed (or our 2xx is
@@ -242,13 +246,12 @@ impl Endpoint {
         if let Some(call) = self.calls.get_mut(&id) {
             call.ok = None;
         }
-        let Some((mut bye, dest)) = self.dialog_request(id, Method::Bye, None) else {
+        let reason = [(HeaderName::REASON, "Q.850;cause=16")];
+        let Some((bye, key, dest)) = self.dialog_request(id, Method::Bye, None, &reason, None)
+        else {
             return;
         };
-        let _ = bye
-            .headers_mut()
-            .push(HeaderName::REASON, SipStr::from_static("Q.850;cause=16"));
-        self.client_send(bye, dest, None, Purpose::Bye);
+        self.client_send_encoded(key, bye, None, dest, None, Purpose::Bye);
     }
 
     /// The one way a call ends: media finished, sockets closed, port released, maps

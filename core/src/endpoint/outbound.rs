@@ -308,10 +308,9 @@ impl Endpoint {
             .and_then(|i| i.view_cseq().ok())
             .map(|c| c.seq);
         let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
-        let Some((ack, dest)) = self.dialog_request(id, Method::Ack, seq) else {
+        let Some((data, _, dest)) = self.dialog_request(id, Method::Ack, seq, &[], None) else {
             return self.end_call(id, EndReason::Rejected { status: 500 });
         };
-        let data = ack.to_bytes();
         self.transmit(dest, data.clone());
         let Some(call) = self.calls.get_mut(&id) else {
             return;

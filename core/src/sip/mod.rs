@@ -63,7 +63,9 @@
 
 mod build;
 mod derive;
+mod draft;
 pub(crate) use derive::push_decimal;
+pub(crate) use draft::RequestDraft;
 pub(crate) use scan::parse_ipv4;
 mod error;
 mod extras;

@@ -8,11 +8,11 @@ use std::borrow::Cow;
 use bytes::{BufMut, Bytes, BytesMut};
 use smallvec::SmallVec;
 
-use super::derive::decimal_digits;
 use super::headers::Header;
 use super::message::Request;
 use super::method::StatusCode;
 use super::name::HeaderName;
+use super::print::{put_decimal, put_line};
 use super::scan::{has_line_break, is_token_str, trim_range};
 use super::text::SipStr;
 
@@ -189,18 +189,6 @@ impl<'a> Reply<'a> {
         buf.put_slice(&self.body);
         buf.freeze()
     }
-}
-
-fn put_decimal(buf: &mut BytesMut, n: u32) {
-    let (digits, start) = decimal_digits(n);
-    buf.put_slice(digits.get(start..).unwrap_or_default());
-}
-
-fn put_line(buf: &mut BytesMut, name: &HeaderName, value: &[u8]) {
-    buf.put_slice(name.as_str().as_bytes());
-    buf.put_u16(u16::from_be_bytes(*b": "));
-    buf.put_slice(value);
-    buf.put_u16(u16::from_be_bytes(*b"\r\n"));
 }
 
 #[cfg(test)]
