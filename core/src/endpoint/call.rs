@@ -184,6 +184,15 @@ impl Endpoint {
         via
     }
 
+    /// A fresh branch with the RFC 3261 magic cookie (what [`new_via`](Self::new_via)
+    /// puts in its Via, from the same random draw).
+    pub(crate) fn new_branch(&mut self) -> SipStr {
+        let mut branch = String::with_capacity(23);
+        branch.push_str("z9hG4bK");
+        self.rng.push_token(&mut branch, 16);
+        SipStr::from(branch)
+    }
+
     /// Writes an in-dialog request of `call` (a new CSeq unless `seq` is given), with
     /// `extra` lines and a body: its bytes, its client transaction key and where it goes.
     pub(crate) fn dialog_request(
@@ -194,10 +203,10 @@ impl Endpoint {
         extra: &[(HeaderName, &str)],
         body: Option<(&str, &[u8])>,
     ) -> Option<(Bytes, ClientKey, SocketAddr)> {
-        let via = SipStr::from(self.new_via());
-        let key = ClientKey::of_via(&via, &method)?;
+        let key = ClientKey::new(self.new_branch(), &method);
         let local = Local {
-            via,
+            sent_by: &self.sent_by,
+            branch: key.branch(),
             contact: &self.contact,
             user_agent: self.user_agent.as_ref(),
         };

@@ -65,8 +65,10 @@ pub(crate) fn inner_uri(value: &str) -> &str {
 
 /// What a dialog request needs from the endpoint.
 pub(crate) struct Local<'a> {
-    /// Our Via value, with a fresh branch.
-    pub(crate) via: SipStr,
+    /// Our sent-by (host:port of our Via).
+    pub(crate) sent_by: &'a str,
+    /// A fresh branch (with the RFC 3261 magic cookie).
+    pub(crate) branch: &'a str,
     /// Our Contact value.
     pub(crate) contact: &'a SipStr,
     /// User-Agent value, if any.
@@ -104,22 +106,31 @@ impl Dialog {
                 self.local_seq
             }
         };
-        let cseq = cseq_value(seq, method.as_str());
         let with_contact = *method != Method::Bye && *method != Method::Ack;
         let routes: usize = self.route_set.iter().map(|r| r.len() + 9).sum();
-        let size = local.via.len()
+        let size = local.sent_by.len()
+            + local.branch.len()
             + routes
             + self.local.len()
             + self.remote.len()
             + self.call_id.len()
-            + cseq.len()
+            + method.as_str().len()
             + if with_contact { local.contact.len() } else { 0 }
             + local.user_agent.map_or(0, |ua| ua.len())
             + extra.iter().map(|(_, v)| v.len() + 16).sum::<usize>()
             + body.map_or(0, |(t, b)| t.len() + b.len() + 16)
             + 120;
         let mut draft = RequestDraft::new(method, &self.remote_target, size);
-        draft.header(&HeaderName::VIA, &local.via);
+        draft.header_parts(
+            &HeaderName::VIA,
+            &[
+                "SIP/2.0/UDP ",
+                local.sent_by,
+                ";branch=",
+                local.branch,
+                ";rport",
+            ],
+        );
         draft.header(&HeaderName::MAX_FORWARDS, "70");
         for route in &self.route_set {
             draft.header(&HeaderName::ROUTE, route);
@@ -127,7 +138,7 @@ impl Dialog {
         draft.header(&HeaderName::FROM, &self.local);
         draft.header(&HeaderName::TO, &self.remote);
         draft.header(&HeaderName::CALL_ID, &self.call_id);
-        draft.header(&HeaderName::CSEQ, &cseq);
+        draft.cseq(seq, method);
         if with_contact {
             draft.header(&HeaderName::CONTACT, local.contact);
         }

@@ -41,6 +41,30 @@ impl RequestDraft {
         put_line(&mut self.buf, name, v.get(s..e).unwrap_or_default());
     }
 
+    /// Adds a line whose value is `parts` joined (each part one line, no surrounding
+    /// white space: values we compose ourselves).
+    pub(crate) fn header_parts(&mut self, name: &HeaderName, parts: &[&str]) {
+        if parts.iter().any(|p| has_line_break(p.as_bytes())) {
+            self.broken = true;
+            return;
+        }
+        self.buf.put_slice(name.as_str().as_bytes());
+        self.buf.put_slice(b": ");
+        for part in parts {
+            self.buf.put_slice(part.as_bytes());
+        }
+        self.buf.put_slice(b"\r\n");
+    }
+
+    /// Adds `CSeq: <seq> <method>`.
+    pub(crate) fn cseq(&mut self, seq: u32, method: &Method) {
+        self.buf.put_slice(b"CSeq: ");
+        put_decimal(&mut self.buf, seq);
+        self.buf.put_u8(b' ');
+        self.buf.put_slice(method.as_str().as_bytes());
+        self.buf.put_slice(b"\r\n");
+    }
+
     /// The wire bytes, with the body and its Content-Type when given; `None` when a
     /// value was refused.
     pub(crate) fn finish(mut self, body: Option<(&str, &[u8])>) -> Option<Bytes> {
@@ -113,6 +137,32 @@ mod tests {
         let mut draft = RequestDraft::new(&Method::Bye, &uri(), 0);
         draft.header(&HeaderName::CALL_ID, "c1");
         assert!(draft.finish(Some(("text/plain\n", b"x"))).is_none());
+    }
+
+    #[test]
+    fn composed_lines_print_like_whole_values() {
+        let mut whole = RequestDraft::new(&Method::Bye, &uri(), 0);
+        whole.header(
+            &HeaderName::VIA,
+            "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKab;rport",
+        );
+        whole.header(&HeaderName::CSEQ, "12 BYE");
+        let mut parts = RequestDraft::new(&Method::Bye, &uri(), 0);
+        parts.header_parts(
+            &HeaderName::VIA,
+            &[
+                "SIP/2.0/UDP ",
+                "127.0.0.1:5060",
+                ";branch=",
+                "z9hG4bKab",
+                ";rport",
+            ],
+        );
+        parts.cseq(12, &Method::Bye);
+        assert_eq!(parts.finish(None), whole.finish(None));
+        let mut broken = RequestDraft::new(&Method::Bye, &uri(), 0);
+        broken.header_parts(&HeaderName::VIA, &["a", "b\r\nc"]);
+        assert!(broken.finish(None).is_none());
     }
 
     #[test]

@@ -94,6 +94,11 @@ pub(crate) struct ClientKey {
 }
 
 impl ClientKey {
+    /// The branch.
+    pub(crate) fn branch(&self) -> &str {
+        &self.branch
+    }
+
     /// Whether the key is an INVITE transaction's.
     pub(crate) fn is_invite(&self) -> bool {
         self.method == KeyMethod::Invite
