@@ -297,6 +297,13 @@ impl Headers {
         self.list.push(Header { name, value });
     }
 
+    /// Appends a line while a message is being parsed: nothing was read from the list
+    /// yet, so no view or tag note can be stale.
+    pub(super) fn push_received(&mut self, name: HeaderName, value: SipStr) {
+        debug_assert!(self.views.get().is_none() && self.to_tagged.is_none());
+        self.list.push(Header { name, value });
+    }
+
     /// Inserts a line at `index` (clamped to the end). Values holding CR or LF are refused.
     pub fn insert(
         &mut self,

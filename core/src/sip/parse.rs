@@ -336,7 +336,7 @@ pub fn parse(datagram: Bytes) -> Result<Message, ParseError> {
                 },
             }
         }
-        headers.push_parsed(name, value);
+        headers.push_received(name, value);
     }
 
     let rest_start = body_start.unwrap_or(b.len()).min(b.len());
