@@ -51,11 +51,12 @@ fn safe_session_name(name: &Text) -> Text {
     }
 }
 
-/// A description with our session-level lines and no media yet.
+/// A description with our session-level lines and no media yet (room for `media` sections).
 pub(crate) fn skeleton(
     config: &MediaConfig,
     origin: Origin,
     timings: Vec<Timing>,
+    media: usize,
 ) -> SessionDescription {
     SessionDescription {
         origin,
@@ -67,7 +68,7 @@ pub(crate) fn skeleton(
         timings,
         zone: None,
         common: Common::default(),
-        media: Vec::new(),
+        media: Vec::with_capacity(media),
     }
 }
 

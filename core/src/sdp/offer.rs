@@ -38,7 +38,7 @@ fn offer_with(config: &MediaConfig, origin: Origin, direction: Direction) -> Ses
         .dtmf_payload_type
         .filter(|pt| !codecs.iter().any(|&(_, p)| p == *pt))
         .map(|pt| (pt, Some(Text::from_static(TELEPHONE_EVENTS))));
-    let mut sdp = skeleton(config, origin, vec![Timing::default()]);
+    let mut sdp = skeleton(config, origin, vec![Timing::default()], 1);
     sdp.media.push(audio_section(
         config,
         AudioSpec {

@@ -72,11 +72,18 @@ impl<'a> Parser<'a> {
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         let mut connection = None;
-        let mut timings: Vec<Timing> = Vec::new();
+        // Sized once (a description usually has one `t=` and one `m=`): growing a list of
+        // media sections by doubling would allocate several of them.
+        let (timing_lines, media_lines) = rest.iter().fold((0, 0), |(t, m), l| match l.kind() {
+            b't' => (t + 1, m),
+            b'm' => (t, m + 1),
+            _ => (t, m),
+        });
+        let mut timings: Vec<Timing> = Vec::with_capacity(timing_lines);
         let mut zone = None;
         let mut common = Common::default();
         // The media section being read is the last of `media`; none while at session level.
-        let mut media: Vec<MediaDescription> = Vec::new();
+        let mut media: Vec<MediaDescription> = Vec::with_capacity(media_lines.min(MAX_MEDIA));
 
         for (i, l) in rest.iter().enumerate() {
             let n = l.number;

@@ -7,10 +7,14 @@
 
 use super::attribute::Attribute;
 use super::model::{Common, Connection, MediaDescription, SessionDescription};
-use super::sink::Sink;
+use super::sink::{ArraySink, Sink};
 use super::text::Text;
 use bytes::Bytes;
 use std::fmt;
+
+/// Printed descriptions up to this length are built on the stack (an audio offer with a
+/// few codecs takes about 300 bytes).
+const SMALL_DESCRIPTION: usize = 1024;
 
 impl SessionDescription {
     /// Appends the canonical text to `out`.
@@ -20,6 +24,13 @@ impl SessionDescription {
 
     /// The canonical text as a buffer, ready to be a SIP body.
     pub fn to_bytes(&self) -> Bytes {
+        // Typical descriptions fit on the stack and are copied once into a buffer of their
+        // exact size; larger ones are printed into a growing buffer.
+        let mut small = ArraySink::<SMALL_DESCRIPTION>::new();
+        description(&mut small, self);
+        if let Some(text) = small.written() {
+            return Bytes::copy_from_slice(text);
+        }
         let mut out = Vec::with_capacity(self.printed_len_hint());
         description(&mut out, self);
         Bytes::from(out)

@@ -18,6 +18,49 @@ impl Sink for Vec<u8> {
     }
 }
 
+/// A fixed buffer on the stack: printing into it and copying the result once gives a body
+/// allocated at its exact size (a growing `Vec` would be over-sized, and turning one that
+/// is not full into `Bytes` allocates a second time).
+pub(crate) struct ArraySink<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+    /// Something did not fit; the buffer holds only what came before it.
+    overflow: bool,
+}
+
+impl<const N: usize> ArraySink<N> {
+    /// An empty buffer.
+    pub(crate) fn new() -> Self {
+        ArraySink {
+            buf: [0; N],
+            len: 0,
+            overflow: false,
+        }
+    }
+
+    /// Everything written, or `None` when it did not fit.
+    pub(crate) fn written(&self) -> Option<&[u8]> {
+        match self.overflow {
+            true => None,
+            false => self.buf.get(..self.len),
+        }
+    }
+}
+
+impl<const N: usize> Sink for ArraySink<N> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
 /// `00` to `99`, for writing two digits at a time.
 const PAIRS: &[u8; 200] = b"\
 0001020304050607080910111213141516171819\
@@ -69,6 +112,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_array_sink_keeps_what_fits_and_flags_the_rest() {
+        let mut s = ArraySink::<8>::new();
+        s.put(b"v=0\r\n");
+        assert_eq!(s.written(), Some(&b"v=0\r\n"[..]));
+        s.put(b"o=");
+        assert_eq!(s.written(), Some(&b"v=0\r\no="[..]));
+        s.put(b"xy");
+        assert_eq!(s.written(), None);
+    }
+
+    #[test]
     fn decimals_match_the_standard_formatting() {
         let mut cases = vec![
             0,
@@ -94,6 +148,10 @@ mod tests {
             let mut out = b"x".to_vec();
             out.put_decimal(n);
             assert_eq!(out, format!("x{n}").as_bytes());
+            let mut array = ArraySink::<24>::new();
+            array.put(b"x");
+            array.put_decimal(n);
+            assert_eq!(array.written(), Some(out.as_slice()));
         }
     }
 }
