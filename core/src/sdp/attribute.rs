@@ -55,16 +55,6 @@ impl Direction {
             Direction::SendOnly | Direction::Inactive => Direction::Inactive,
         }
     }
-
-    fn from_name(name: &str) -> Option<Direction> {
-        match name {
-            "sendrecv" => Some(Direction::SendRecv),
-            "sendonly" => Some(Direction::SendOnly),
-            "recvonly" => Some(Direction::RecvOnly),
-            "inactive" => Some(Direction::Inactive),
-            _ => None,
-        }
-    }
 }
 
 /// `a=rtpmap:<pt> <encoding>/<clock>[/<params>]`.
@@ -175,12 +165,11 @@ pub(crate) fn parse_attribute(
         Some((n, r)) => (n, Some(r)),
         None => (value, None),
     };
-    if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
-        return Err(SdpErrorKind::BadAttribute);
-    }
-    let attr = match (name, rest) {
-        ("rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
-        ("fmtp", Some(r)) => {
+    // The typed attributes are told apart by their name's bytes first (they hold no
+    // whitespace); only the other names are checked.
+    let attr = match (name.as_bytes(), rest) {
+        (b"rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
+        (b"fmtp", Some(r)) => {
             let (pt, params) = split_once(r, b' ').unwrap_or((r, ""));
             let payload_type = parse_u8(pt).ok_or(SdpErrorKind::BadFmtp)?;
             Attribute::Fmtp(Fmtp {
@@ -188,20 +177,20 @@ pub(crate) fn parse_attribute(
                 params: slice(params),
             })
         }
-        ("ptime", Some(r)) => Attribute::Ptime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
-        ("maxptime", Some(r)) => Attribute::MaxPtime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
-        ("rtcp", Some(r)) => Attribute::Rtcp(parse_rtcp(r, slice)?),
-        ("rtcp-mux", None) => Attribute::RtcpMux,
-        (n, None) => match Direction::from_name(n) {
-            Some(d) => Attribute::Direction(d),
-            None => Attribute::Other {
-                name: slice(n),
-                value: None,
-            },
-        },
-        (n, Some(r)) => Attribute::Other {
-            name: slice(n),
-            value: Some(slice(r)),
+        (b"ptime", Some(r)) => Attribute::Ptime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        (b"maxptime", Some(r)) => Attribute::MaxPtime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        (b"rtcp", Some(r)) => Attribute::Rtcp(parse_rtcp(r, slice)?),
+        (b"rtcp-mux", None) => Attribute::RtcpMux,
+        (b"sendrecv", None) => Attribute::Direction(Direction::SendRecv),
+        (b"sendonly", None) => Attribute::Direction(Direction::SendOnly),
+        (b"recvonly", None) => Attribute::Direction(Direction::RecvOnly),
+        (b"inactive", None) => Attribute::Direction(Direction::Inactive),
+        (n, _) if n.is_empty() || n.iter().any(|b| b.is_ascii_whitespace()) => {
+            return Err(SdpErrorKind::BadAttribute);
+        }
+        (_, rest) => Attribute::Other {
+            name: slice(name),
+            value: rest.map(slice),
         },
     };
     Ok(attr)

@@ -1,6 +1,8 @@
 //! Writing SDP text as bytes, without `core::fmt`: the sink the printer writes to, and the
 //! decimal numbers it needs.
 
+use super::text::{INLINE, Text};
+
 /// Where printed text goes (a byte buffer).
 pub(crate) trait Sink {
     /// Appends bytes (always UTF-8 text).
@@ -9,6 +11,11 @@ pub(crate) trait Sink {
     /// Appends a number in decimal.
     fn put_decimal(&mut self, n: u64) {
         self.put(Decimal::new(n).as_bytes());
+    }
+
+    /// Appends a text.
+    fn put_text(&mut self, text: &Text) {
+        self.put(text.as_bytes());
     }
 }
 
@@ -47,6 +54,14 @@ impl<const N: usize> ArraySink<N> {
     }
 }
 
+impl<const N: usize> ArraySink<N> {
+    /// The next `M` bytes of the buffer (written or not), when they exist.
+    fn room<const M: usize>(&mut self) -> Option<&mut [u8; M]> {
+        let end = self.len.checked_add(M)?;
+        self.buf.get_mut(self.len..end)?.try_into().ok()
+    }
+}
+
 impl<const N: usize> Sink for ArraySink<N> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
@@ -59,6 +74,53 @@ impl<const N: usize> Sink for ArraySink<N> {
             None => self.overflow = true,
         }
     }
+
+    /// Digits written in place, two at a time (no intermediate buffer to copy).
+    fn put_decimal(&mut self, n: u64) {
+        match self.room::<20>() {
+            Some(dst) => {
+                let len = write_decimal(dst, n);
+                self.len += len;
+            }
+            None => self.put(Decimal::new(n).as_bytes()),
+        }
+    }
+
+    /// A text stored inline is copied as one fixed-size block (the bytes after it are
+    /// overwritten by what follows or never read): no copy call for a short field.
+    fn put_text(&mut self, text: &Text) {
+        if let Some((whole, len)) = text.inline_parts()
+            && let Some(dst) = self.room::<INLINE>()
+        {
+            *dst = *whole;
+            self.len += len;
+            return;
+        }
+        self.put(text.as_bytes());
+    }
+}
+
+/// Writes the decimal digits of `n` at the start of `dst` (u64::MAX has 20); returns how
+/// many.
+fn write_decimal(dst: &mut [u8; 20], mut n: u64) -> usize {
+    let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
+    let mut end = len;
+    while n >= 10 && end >= 2 {
+        // `n % 100` is below 100, so the cast keeps it.
+        let pair = 2 * (n % 100) as usize;
+        if let (Some(d), Some(src)) = (dst.get_mut(end - 2..end), PAIRS.get(pair..pair + 2)) {
+            d.copy_from_slice(src);
+        }
+        end -= 2;
+        n /= 100;
+    }
+    if end == 1
+        && let Some(slot) = dst.first_mut()
+    {
+        // `n` is a single digit here.
+        *slot = b'0' + n as u8;
+    }
+    len
 }
 
 /// `00` to `99`, for writing two digits at a time.
@@ -112,6 +174,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn texts_are_written_whole_and_alike_by_both_sinks() {
+        let texts = [
+            Text::from_static(""),
+            Text::from_static("IN"),
+            Text::copy_from_str("255.255.255.255"),
+            Text::from_static("telephone-event"),
+            Text::from_static("a text longer than the inline capacity"),
+        ];
+        let mut vec = Vec::new();
+        let mut array = ArraySink::<256>::new();
+        for t in &texts {
+            vec.put_text(t);
+            array.put_text(t);
+            vec.put(b"|");
+            array.put(b"|");
+        }
+        assert_eq!(
+            vec,
+            b"|IN|255.255.255.255|telephone-event|a text longer than the inline capacity|"
+        );
+        assert_eq!(array.written(), Some(vec.as_slice()));
+        // Near the end of the buffer the block copy does not fit: the text still does.
+        let mut tight = ArraySink::<4>::new();
+        tight.put_text(&Text::from_static("IN"));
+        tight.put_text(&Text::from_static("IP"));
+        assert_eq!(tight.written(), Some(&b"INIP"[..]));
+        tight.put_text(&Text::from_static("4"));
+        assert_eq!(tight.written(), None);
+    }
+
+    #[test]
     fn an_array_sink_keeps_what_fits_and_flags_the_rest() {
         let mut s = ArraySink::<8>::new();
         s.put(b"v=0\r\n");
@@ -152,6 +245,12 @@ mod tests {
             array.put(b"x");
             array.put_decimal(n);
             assert_eq!(array.written(), Some(out.as_slice()));
+            // Too little room for the in-place digits: the copying path, same text.
+            let mut tight = ArraySink::<20>::new();
+            tight.put(b"x");
+            tight.put_decimal(n);
+            let fits = out.len() <= 20;
+            assert_eq!(tight.written(), fits.then_some(out.as_slice()));
         }
     }
 }

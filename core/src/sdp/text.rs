@@ -16,7 +16,7 @@ use std::net::Ipv4Addr;
 pub struct Text(Repr);
 
 /// Longest text kept inline (a dotted IPv4 address fits).
-const INLINE: usize = 22;
+pub(crate) const INLINE: usize = 22;
 
 #[derive(Clone)]
 enum Repr {
@@ -105,6 +105,15 @@ impl Text {
         match &self.0 {
             Repr::Shared(b) => b,
             Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+        }
+    }
+
+    /// For a text stored inline: its whole buffer (the text, then bytes to ignore) and its
+    /// length, so that a printer can copy a fixed-size block.
+    pub(crate) fn inline_parts(&self) -> Option<(&[u8; INLINE], usize)> {
+        match &self.0 {
+            Repr::Inline { len, buf } => Some((buf, usize::from(*len))),
+            Repr::Shared(_) => None,
         }
     }
 
