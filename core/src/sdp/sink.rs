@@ -100,10 +100,24 @@ impl<const N: usize> Sink for ArraySink<N> {
     }
 }
 
+/// How many decimal digits `n` has (1 to 20); cheap for the small numbers SDP mostly holds.
+fn decimal_len(n: u64) -> usize {
+    let mut len = 1;
+    let mut bound = 10u64;
+    while n >= bound {
+        len += 1;
+        if len == 20 {
+            break;
+        }
+        bound *= 10;
+    }
+    len
+}
+
 /// Writes the decimal digits of `n` at the start of `dst` (u64::MAX has 20); returns how
 /// many.
 fn write_decimal(dst: &mut [u8; 20], mut n: u64) -> usize {
-    let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
+    let len = decimal_len(n);
     let mut end = len;
     while n >= 10 && end >= 2 {
         // `n % 100` is below 100, so the cast keeps it.

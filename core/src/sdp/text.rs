@@ -18,6 +18,10 @@ pub struct Text(Repr);
 /// Longest text kept inline (a dotted IPv4 address fits).
 pub(crate) const INLINE: usize = 22;
 
+/// Longest parsed field copied rather than shared (payload types, `IN`, `IP4`, codec names):
+/// a copy this short costs less than counting a reference to the body and releasing it.
+pub(crate) const TINY: usize = 4;
+
 #[derive(Clone)]
 enum Repr {
     /// A (possibly static) shared buffer.
@@ -74,18 +78,43 @@ impl Text {
 
     /// A dotted-quad IPv4 address, inline (at most 15 bytes).
     pub(crate) fn from_ipv4(ip: Ipv4Addr) -> Self {
-        let mut w = InlineWriter::default();
-        for (i, octet) in ip.octets().into_iter().enumerate() {
-            if i > 0 {
-                w.push(b'.');
+        let mut buf = [0; INLINE];
+        let mut len = 0;
+        for octet in ip.octets() {
+            let [a, b, c, digits] = OCTETS[usize::from(octet)];
+            let digits = usize::from(digits);
+            // At most 12 bytes precede an octet: its three digits and dot fit the buffer.
+            if let Some(dst) = buf.get_mut(len..len + 4) {
+                dst.copy_from_slice(&[a, b, c, 0]);
+                if let Some(dot) = dst.get_mut(digits) {
+                    *dot = b'.';
+                }
             }
-            w.push_u8(octet);
+            len += digits + 1;
         }
-        w.finish()
+        // Without the last dot: at most 15 bytes, so the length fits.
+        Text(Repr::Inline {
+            len: (len - 1) as u8,
+            buf,
+        })
+    }
+
+    /// A text of the first `len` bytes of `window` (they are UTF-8; the rest is ignored),
+    /// copied inline as one fixed-size block.
+    pub(crate) fn from_window(window: &[u8; TINY], len: usize) -> Self {
+        let mut buf = [0; INLINE];
+        if let Some(dst) = buf.first_chunk_mut::<TINY>() {
+            *dst = *window;
+        }
+        // `len` is at most TINY.
+        Text(Repr::Inline {
+            len: len.min(TINY) as u8,
+            buf,
+        })
     }
 
     /// An inline copy of `s` (valid UTF-8), when it is short enough.
-    fn inline(s: &[u8]) -> Option<Self> {
+    pub(crate) fn inline(s: &[u8]) -> Option<Self> {
         let len = u8::try_from(s.len())
             .ok()
             .filter(|&n| usize::from(n) <= INLINE)?;
@@ -145,6 +174,22 @@ impl Text {
         ours == theirs || ours.eq_ignore_ascii_case(theirs)
     }
 }
+
+/// Every octet in decimal: up to three digits (unused ones zero), then how many.
+static OCTETS: [[u8; 4]; 256] = {
+    let mut table = [[0; 4]; 256];
+    let mut n = 0;
+    while n < 256 {
+        let (h, t, u) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = match n {
+            0..=9 => [b'0' + u, 0, 0, 1],
+            10..=99 => [b'0' + t, b'0' + u, 0, 2],
+            _ => [b'0' + h, b'0' + t, b'0' + u, 3],
+        };
+        n += 1;
+    }
+    table
+};
 
 /// Builds a short ASCII text in place (numbers and addresses written at run time).
 #[derive(Default)]
@@ -293,6 +338,16 @@ mod tests {
         for ip in ["0.0.0.0", "127.0.0.1", "10.47.16.5", "255.255.255.255"] {
             let ip: Ipv4Addr = ip.parse().unwrap_or_else(|e| panic!("{ip}: {e}"));
             assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
+        }
+        for n in 0..=255u8 {
+            for ip in [
+                Ipv4Addr::new(n, 0, 1, 255),
+                Ipv4Addr::new(9, n, 99, 100),
+                Ipv4Addr::new(200, 10, n, 7),
+                Ipv4Addr::new(n, n, n, n),
+            ] {
+                assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
+            }
         }
     }
 }
