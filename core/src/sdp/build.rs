@@ -88,7 +88,10 @@ fn pt_text(pt: u8) -> Text {
 
 /// Our audio `m=` section.
 pub(crate) fn audio_section(config: &MediaConfig, spec: AudioSpec<'_>) -> MediaDescription {
-    let mut formats: SmallVec<[Text; 8]> = spec.codecs.iter().map(|&(_, pt)| pt_text(pt)).collect();
+    let mut formats: SmallVec<[Text; 8]> = SmallVec::new();
+    for &(_, pt) in spec.codecs {
+        formats.push(pt_text(pt));
+    }
     let mut attributes = Vec::with_capacity(spec.codecs.len() + 5);
     for &(codec, pt) in spec.codecs {
         attributes.push(Attribute::RtpMap(RtpMap {
