@@ -71,9 +71,12 @@ impl Text {
 
     /// A number written in decimal, inline (a payload type in a built `m=` line).
     pub(crate) fn from_u8(n: u8) -> Self {
-        let mut w = InlineWriter::default();
-        w.push_u8(n);
-        w.finish()
+        let [a, b, c, digits] = OCTETS[usize::from(n)];
+        let mut buf = [0; INLINE];
+        if let Some(dst) = buf.first_chunk_mut::<3>() {
+            *dst = [a, b, c];
+        }
+        Text(Repr::Inline { len: digits, buf })
     }
 
     /// A dotted-quad IPv4 address, inline (at most 15 bytes).
@@ -191,42 +194,6 @@ static OCTETS: [[u8; 4]; 256] = {
     table
 };
 
-/// Builds a short ASCII text in place (numbers and addresses written at run time).
-#[derive(Default)]
-struct InlineWriter {
-    len: u8,
-    buf: [u8; INLINE],
-}
-
-impl InlineWriter {
-    /// Appends one ASCII byte; bytes beyond the inline capacity are dropped (callers
-    /// write at most 15).
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(usize::from(self.len)) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    /// Appends `n` in decimal.
-    fn push_u8(&mut self, n: u8) {
-        if n >= 100 {
-            self.push(b'0' + n / 100);
-        }
-        if n >= 10 {
-            self.push(b'0' + n / 10 % 10);
-        }
-        self.push(b'0' + n % 10);
-    }
-
-    fn finish(self) -> Text {
-        Text(Repr::Inline {
-            len: self.len,
-            buf: self.buf,
-        })
-    }
-}
-
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
         self.as_bytes() == other.as_bytes()
@@ -340,6 +307,7 @@ mod tests {
             assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
         }
         for n in 0..=255u8 {
+            assert_eq!(Text::from_u8(n), n.to_string().as_str());
             for ip in [
                 Ipv4Addr::new(n, 0, 1, 255),
                 Ipv4Addr::new(9, n, 99, 100),
