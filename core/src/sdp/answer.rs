@@ -76,7 +76,7 @@ fn negotiate(
         true => vec![Timing::default()],
         false => offer.timings.clone(),
     };
-    let mut sdp = skeleton(config, origin, timings);
+    let mut sdp = skeleton(config, origin, timings, offer.media.len());
     for (i, m) in offer.media.iter().enumerate() {
         if i != media.media_index {
             sdp.media.push(rejected(m));

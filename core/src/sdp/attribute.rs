@@ -55,16 +55,6 @@ impl Direction {
             Direction::SendOnly | Direction::Inactive => Direction::Inactive,
         }
     }
-
-    fn from_name(name: &str) -> Option<Direction> {
-        match name {
-            "sendrecv" => Some(Direction::SendRecv),
-            "sendonly" => Some(Direction::SendOnly),
-            "recvonly" => Some(Direction::RecvOnly),
-            "inactive" => Some(Direction::Inactive),
-            _ => None,
-        }
-    }
 }
 
 /// `a=rtpmap:<pt> <encoding>/<clock>[/<params>]`.
@@ -175,12 +165,11 @@ pub(crate) fn parse_attribute(
         Some((n, r)) => (n, Some(r)),
         None => (value, None),
     };
-    if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
-        return Err(SdpErrorKind::BadAttribute);
-    }
-    let attr = match (name, rest) {
-        ("rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
-        ("fmtp", Some(r)) => {
+    // The typed attributes are told apart by their name's bytes first (they hold no
+    // whitespace); only the other names are checked.
+    let attr = match (name.as_bytes(), rest) {
+        (b"rtpmap", Some(r)) => Attribute::RtpMap(parse_rtpmap(r, slice)?),
+        (b"fmtp", Some(r)) => {
             let (pt, params) = split_once(r, b' ').unwrap_or((r, ""));
             let payload_type = parse_u8(pt).ok_or(SdpErrorKind::BadFmtp)?;
             Attribute::Fmtp(Fmtp {
@@ -188,26 +177,85 @@ pub(crate) fn parse_attribute(
                 params: slice(params),
             })
         }
-        ("ptime", Some(r)) => Attribute::Ptime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
-        ("maxptime", Some(r)) => Attribute::MaxPtime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
-        ("rtcp", Some(r)) => Attribute::Rtcp(parse_rtcp(r, slice)?),
-        ("rtcp-mux", None) => Attribute::RtcpMux,
-        (n, None) => match Direction::from_name(n) {
-            Some(d) => Attribute::Direction(d),
-            None => Attribute::Other {
-                name: slice(n),
-                value: None,
-            },
-        },
-        (n, Some(r)) => Attribute::Other {
-            name: slice(n),
-            value: Some(slice(r)),
+        (b"ptime", Some(r)) => Attribute::Ptime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        (b"maxptime", Some(r)) => Attribute::MaxPtime(parse_u32(r).ok_or(SdpErrorKind::BadPtime)?),
+        (b"rtcp", Some(r)) => Attribute::Rtcp(parse_rtcp(r, slice)?),
+        (b"rtcp-mux", None) => Attribute::RtcpMux,
+        (b"sendrecv", None) => Attribute::Direction(Direction::SendRecv),
+        (b"sendonly", None) => Attribute::Direction(Direction::SendOnly),
+        (b"recvonly", None) => Attribute::Direction(Direction::RecvOnly),
+        (b"inactive", None) => Attribute::Direction(Direction::Inactive),
+        (n, _) if n.is_empty() || n.iter().any(|b| b.is_ascii_whitespace()) => {
+            return Err(SdpErrorKind::BadAttribute);
+        }
+        (_, rest) => Attribute::Other {
+            name: slice(name),
+            value: rest.map(slice),
         },
     };
     Ok(attr)
 }
 
+/// `<pt> <encoding>/<clock>[/<params>]` in one pass over the bytes: the same result as
+/// [`parse_rtpmap_by_fields`], which it defers to for an encoding name beyond ASCII.
 fn parse_rtpmap(r: &str, slice: &impl Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
+    let bad = SdpErrorKind::BadRtpmap;
+    let b = r.as_bytes();
+    // The payload type: one to three digits, then a space.
+    let mut pt: u32 = 0;
+    let mut i = 0;
+    loop {
+        match b.get(i) {
+            Some(&d @ b'0'..=b'9') if i < 3 => pt = pt * 10 + u32::from(d - b'0'),
+            Some(b' ') if i > 0 => break,
+            _ => return Err(bad),
+        }
+        i += 1;
+    }
+    let payload_type = u8::try_from(pt).map_err(|_| bad)?;
+    // The encoding name: token bytes up to the first `/`.
+    let enc = r.get(i + 1..).ok_or(bad)?;
+    let eb = enc.as_bytes();
+    let mut j = 0;
+    while eb.get(j).is_some_and(|&c| TOKEN_BYTES[usize::from(c)]) {
+        j += 1;
+    }
+    match eb.get(j) {
+        Some(b'/') if j > 0 => {}
+        Some(c) if !c.is_ascii() => return parse_rtpmap_by_fields(r, slice),
+        _ => return Err(bad),
+    }
+    // The clock rate: one to ten digits, then the end or `/` and the parameters.
+    let rest = enc.get(j + 1..).ok_or(bad)?;
+    let rb = rest.as_bytes();
+    let mut clock: u64 = 0;
+    let mut k = 0;
+    while let Some(&d @ b'0'..=b'9') = rb.get(k) {
+        if k == 10 {
+            return Err(bad);
+        }
+        clock = clock * 10 + u64::from(d - b'0');
+        k += 1;
+    }
+    let clock_rate = u32::try_from(clock).ok().filter(|_| k > 0).ok_or(bad)?;
+    let params = match rb.get(k) {
+        None => None,
+        Some(b'/') => match rest.get(k + 1..) {
+            Some(p) if valid_token(p) => Some(slice(p)),
+            _ => return Err(bad),
+        },
+        Some(_) => return Err(bad),
+    };
+    Ok(RtpMap {
+        payload_type,
+        encoding: slice(enc.get(..j).ok_or(bad)?),
+        clock_rate,
+        params,
+    })
+}
+
+/// `a=rtpmap` split into its fields first (any encoding name).
+fn parse_rtpmap_by_fields(r: &str, slice: &impl Fn(&str) -> Text) -> Result<RtpMap, SdpErrorKind> {
     let bad = SdpErrorKind::BadRtpmap;
     let (pt, enc) = split_once(r, b' ').ok_or(bad)?;
     let payload_type = parse_u8(pt).ok_or(bad)?;
@@ -274,7 +322,73 @@ fn valid_token(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_token;
+    use super::{Text, parse_rtpmap, parse_rtpmap_by_fields, valid_token};
+
+    #[test]
+    fn rtpmaps_read_in_one_pass_match_the_field_reading() {
+        let pts = [
+            "0", "9", "101", "255", "256", "0101", "", "x", "1x", " 9", "9\t",
+        ];
+        let encodings = [
+            "PCMU",
+            "telephone-event",
+            "",
+            "G 722",
+            "é",
+            "ü-8",
+            "a\u{85}",
+            "x\u{7f}",
+        ];
+        let clocks = [
+            "8000",
+            "",
+            "0",
+            "4294967295",
+            "4294967296",
+            "12345678901",
+            "80a0",
+            "8000 ",
+        ];
+        let params = [
+            None,
+            Some("1"),
+            Some("2"),
+            Some(""),
+            Some("1/2"),
+            Some("é"),
+            Some("a b"),
+        ];
+        let copy = |s: &str| Text::copy_from_str(s);
+        let mut checked = 0;
+        for pt in pts {
+            for enc in encodings {
+                for clock in clocks {
+                    for p in params {
+                        let mut r = format!("{pt} {enc}/{clock}");
+                        if let Some(p) = p {
+                            r = format!("{r}/{p}");
+                        }
+                        for text in [
+                            r.clone(),
+                            r.replace(' ', "  "),
+                            r.replace('/', ""),
+                            format!("{pt} {enc}"),
+                        ] {
+                            assert_eq!(
+                                parse_rtpmap(&text, &copy),
+                                parse_rtpmap_by_fields(&text, &copy),
+                                "{text:?}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000);
+        assert!(parse_rtpmap("96 telephone-event/8000", &copy).is_ok());
+        assert!(parse_rtpmap("97 L16/16000/2", &copy).is_ok_and(|m| m.params.is_some()));
+    }
 
     #[test]
     fn tokens_are_visible_characters_without_slash() {

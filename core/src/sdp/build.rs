@@ -51,11 +51,12 @@ fn safe_session_name(name: &Text) -> Text {
     }
 }
 
-/// A description with our session-level lines and no media yet.
+/// A description with our session-level lines and no media yet (room for `media` sections).
 pub(crate) fn skeleton(
     config: &MediaConfig,
     origin: Origin,
     timings: Vec<Timing>,
+    media: usize,
 ) -> SessionDescription {
     SessionDescription {
         origin,
@@ -67,7 +68,7 @@ pub(crate) fn skeleton(
         timings,
         zone: None,
         common: Common::default(),
-        media: Vec::new(),
+        media: Vec::with_capacity(media),
     }
 }
 
@@ -87,8 +88,18 @@ fn pt_text(pt: u8) -> Text {
 
 /// Our audio `m=` section.
 pub(crate) fn audio_section(config: &MediaConfig, spec: AudioSpec<'_>) -> MediaDescription {
-    let mut formats: SmallVec<[Text; 8]> = spec.codecs.iter().map(|&(_, pt)| pt_text(pt)).collect();
-    let mut attributes = Vec::with_capacity(spec.codecs.len() + 5);
+    let mut formats: SmallVec<[Text; 8]> = SmallVec::new();
+    for &(_, pt) in spec.codecs {
+        formats.push(pt_text(pt));
+    }
+    // Sized exactly: an rtpmap per codec, telephone-event's rtpmap and fmtp, ptime,
+    // rtcp-mux and the direction.
+    let events = spec
+        .telephone_event
+        .as_ref()
+        .map_or(0, |(_, fmtp)| 1 + usize::from(fmtp.is_some()));
+    let mut attributes =
+        Vec::with_capacity(spec.codecs.len() + events + 2 + usize::from(spec.rtcp_mux));
     for &(codec, pt) in spec.codecs {
         attributes.push(Attribute::RtpMap(RtpMap {
             payload_type: pt,
@@ -141,5 +152,47 @@ pub(crate) fn rejected(m: &MediaDescription) -> MediaDescription {
         formats: m.formats.clone(),
         connections: Vec::new(),
         common: Common::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AudioCodec, AudioSpec, Direction, MediaConfig, Text, audio_section};
+
+    #[test]
+    fn attribute_lists_are_allocated_at_their_size() {
+        let config = MediaConfig::default();
+        let codecs = [
+            (AudioCodec::G722, 9),
+            (AudioCodec::Pcmu, 0),
+            (AudioCodec::Pcma, 8),
+        ];
+        for n in 0..=codecs.len() {
+            for telephone_event in [
+                None,
+                Some((101, None)),
+                Some((101, Some(Text::from("0-16")))),
+            ] {
+                for rtcp_mux in [false, true] {
+                    let m = audio_section(
+                        &config,
+                        AudioSpec {
+                            proto: Text::from("RTP/AVP"),
+                            codecs: codecs.get(..n).unwrap_or_default(),
+                            telephone_event: telephone_event.clone(),
+                            ptime: 20,
+                            rtcp_mux,
+                            direction: Direction::SendRecv,
+                        },
+                    );
+                    let attributes = &m.common.attributes;
+                    assert_eq!(
+                        attributes.capacity(),
+                        attributes.len(),
+                        "{n} {telephone_event:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -186,9 +186,48 @@ impl MediaConfig {
         })
     }
 
+    /// The same codecs as [`MediaConfig::codecs`], gathered in a fixed list.
+    pub(crate) fn codec_list(&self) -> CodecList {
+        let mut list = CodecList {
+            codecs: AudioCodec::ALL,
+            len: 0,
+        };
+        for &pt in &self.codec_preference {
+            let Some(codec) = AudioCodec::from_payload_type(pt) else {
+                continue;
+            };
+            let allowed = self
+                .supported_codecs
+                .as_ref()
+                .is_none_or(|s| s.contains(&pt));
+            // One payload type per codec: a codec already listed is a duplicate entry.
+            if allowed
+                && !list.as_slice().contains(&codec)
+                && let Some(slot) = list.codecs.get_mut(list.len)
+            {
+                *slot = codec;
+                list.len += 1;
+            }
+        }
+        list
+    }
+
     /// True when we can packetise at `ptime` ms.
     pub fn can_do_ptime(&self, ptime: u32) -> bool {
         self.supported_ptimes.contains(&ptime)
+    }
+}
+
+/// Our codecs in preference order, each at most once (see [`MediaConfig::codec_list`]).
+pub(crate) struct CodecList {
+    codecs: [AudioCodec; 3],
+    len: usize,
+}
+
+impl CodecList {
+    /// The codecs, most preferred first.
+    pub(crate) fn as_slice(&self) -> &[AudioCodec] {
+        self.codecs.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -232,6 +271,31 @@ mod tests {
         };
         let v: Vec<_> = c.codecs().collect();
         assert_eq!(v, [AudioCodec::Pcma, AudioCodec::G722]);
+    }
+
+    #[test]
+    fn the_codec_list_holds_what_the_iterator_yields() {
+        let preferences: [&[u8]; 7] = [
+            &[],
+            &[9, 0, 8],
+            &[18, 8, 8, 9],
+            &[0, 0, 0],
+            &[8, 9, 0, 9, 8, 0],
+            &[101, 96],
+            &[9],
+        ];
+        let supported: [Option<&[u8]>; 4] = [None, Some(&[]), Some(&[8, 0]), Some(&[9, 18])];
+        for pref in preferences {
+            for sup in supported {
+                let c = MediaConfig {
+                    codec_preference: SmallVec::from_slice(pref),
+                    supported_codecs: sup.map(SmallVec::from_slice),
+                    ..MediaConfig::default()
+                };
+                let v: Vec<_> = c.codecs().collect();
+                assert_eq!(c.codec_list().as_slice(), v.as_slice(), "{pref:?} {sup:?}");
+            }
+        }
     }
 
     #[test]

@@ -48,6 +48,12 @@ pub(crate) fn collect_lines<'a>(text: &'a str, limit: usize, all: &mut SmallVec<
 
 /// `line` without trailing CR, spaces and tabs.
 fn trim_end(line: &str) -> &str {
+    // Usually a CRLF line: only its CR to drop.
+    if let [.., last, b'\r'] = line.as_bytes()
+        && !matches!(last, b'\r' | b' ' | b'\t')
+    {
+        return line.get(..line.len() - 1).unwrap_or(line);
+    }
     let kept = line
         .bytes()
         .rposition(|b| !matches!(b, b'\r' | b' ' | b'\t'))

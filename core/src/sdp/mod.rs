@@ -1,7 +1,7 @@
 //! SDP (RFC 4566) parsing and printing, and RFC 3264 offer/answer for audio.
 //!
 //! - [`SessionDescription::parse`] reads a body (a `Bytes` slice of the SIP message, shared,
-//!   not copied); LF-only line endings and trailing whitespace are tolerated, malformed
+//!   not copied; fields of at most four bytes are copied); LF-only line endings and trailing whitespace are tolerated, malformed
 //!   input is an [`SdpError`], never a panic. Unknown attributes are kept in order.
 //! - Printing ([`SessionDescription::to_bytes`], `Display`) is canonical: CRLF, RFC 4566
 //!   line order, deterministic; print → parse → print is the identity.

@@ -116,7 +116,7 @@ pub(crate) fn codec_of(m: &MediaDescription, pt: u8) -> Option<AudioCodec> {
 
 /// Our most preferred codec among the formats of `m`, with the payload type it uses there.
 pub(crate) fn choose_codec(m: &MediaDescription, config: &MediaConfig) -> Option<(AudioCodec, u8)> {
-    config.codecs().find_map(|want| {
+    config.codec_list().as_slice().iter().find_map(|&want| {
         m.payload_types()
             .find(|&pt| codec_of(m, pt) == Some(want))
             .map(|pt| (want, pt))

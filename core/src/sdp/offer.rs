@@ -7,7 +7,6 @@ use super::model::{Origin, SessionDescription, Timing};
 use super::negotiated::{NegotiatedMedia, Settled, codec_of, is_live_audio, negotiated, remote_ip};
 use super::refusal::Refusal;
 use super::text::Text;
-use smallvec::SmallVec;
 
 /// The telephone-event events we offer: DTMF 0-9 * # A-D and flash (RFC 4733).
 pub const TELEPHONE_EVENTS: &str = "0-16";
@@ -30,20 +29,22 @@ pub fn build_reoffer(
 }
 
 fn offer_with(config: &MediaConfig, origin: Origin, direction: Direction) -> SessionDescription {
-    let codecs: SmallVec<[(AudioCodec, u8); 4]> = config
-        .codecs()
-        .map(|c| (c, c.static_payload_type()))
-        .collect();
+    let list = config.codec_list();
+    let mut pairs = [(AudioCodec::G722, 0); 3];
+    for (pair, &codec) in pairs.iter_mut().zip(list.as_slice()) {
+        *pair = (codec, codec.static_payload_type());
+    }
+    let codecs = pairs.get(..list.as_slice().len()).unwrap_or_default();
     let dtmf = config
         .dtmf_payload_type
         .filter(|pt| !codecs.iter().any(|&(_, p)| p == *pt))
         .map(|pt| (pt, Some(Text::from_static(TELEPHONE_EVENTS))));
-    let mut sdp = skeleton(config, origin, vec![Timing::default()]);
+    let mut sdp = skeleton(config, origin, vec![Timing::default()], 1);
     sdp.media.push(audio_section(
         config,
         AudioSpec {
             proto: Text::from_static("RTP/AVP"),
-            codecs: &codecs,
+            codecs,
             telephone_event: dtmf,
             ptime: config.ptime,
             rtcp_mux: false,
@@ -97,14 +98,13 @@ fn apply(
     {
         return Err(Refusal::UnsupportedTransport);
     }
-    let offered_pts: SmallVec<[u8; 8]> = ours.payload_types().collect();
-    let allowed: SmallVec<[AudioCodec; 4]> = config.codecs().collect();
+    let allowed = config.codec_list();
     let (codec, payload_type) = theirs
         .payload_types()
-        .filter(|pt| offered_pts.contains(pt))
+        .filter(|&pt| ours.payload_types().any(|offered| offered == pt))
         .find_map(|pt| {
             let c = codec_of(theirs, pt).or_else(|| codec_of(ours, pt))?;
-            allowed.contains(&c).then_some((c, pt))
+            allowed.as_slice().contains(&c).then_some((c, pt))
         })
         .ok_or(Refusal::NoCommonCodec)?;
     let remote = remote_ip(answer, index, config, reoffer)?;

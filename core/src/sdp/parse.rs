@@ -5,7 +5,7 @@ use super::attribute::{parse_attribute, parse_u16, parse_u64};
 use super::error::{SdpError, SdpErrorKind as K};
 use super::lines::{Line, collect_lines, fields, split_once};
 use super::model::{Common, Connection, MediaDescription, Origin, SessionDescription, Timing};
-use super::text::Text;
+use super::text::{TINY, Text};
 use bytes::Bytes;
 use smallvec::SmallVec;
 
@@ -17,7 +17,8 @@ pub const MAX_MEDIA: usize = 64;
 pub const MAX_LINES: usize = 2_048;
 
 impl SessionDescription {
-    /// Parses a body, sharing its buffer (fields are slices of `body`).
+    /// Parses a body, sharing its buffer (fields are slices of `body`, except fields of at
+    /// most four bytes such as payload types, `IN` and `IP4`, which are copied).
     pub fn parse(body: Bytes) -> Result<SessionDescription, SdpError> {
         if body.len() > MAX_SDP_LEN {
             return Err(SdpError::new(0, K::TooLarge));
@@ -41,10 +42,22 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    /// A shared `Text` for a sub-slice of the body.
+    /// A `Text` for a sub-slice of the body: shared, or copied when tiny.
     fn slice(&self, s: &str) -> Text {
         let base = self.text.as_ptr() as usize;
         let start = (s.as_ptr() as usize).wrapping_sub(base);
+        if s.len() <= TINY {
+            // The field and what follows it in the body, copied as one block.
+            let window = start
+                .checked_add(TINY)
+                .and_then(|end| self.text.as_bytes().get(start..end))
+                .filter(|w| std::ptr::eq(w.as_ptr(), s.as_ptr()))
+                .and_then(|w| <&[u8; TINY]>::try_from(w).ok());
+            return match window {
+                Some(window) => Text::from_window(window, s.len()),
+                None => Text::inline(s.as_bytes()).unwrap_or_else(|| Text::copy_from_str(s)),
+            };
+        }
         match start.checked_add(s.len()) {
             Some(end) if start <= self.body.len() && end <= self.body.len() => {
                 Text::from_utf8_bytes(self.body.slice(start..end))
@@ -72,11 +85,18 @@ impl<'a> Parser<'a> {
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         let mut connection = None;
-        let mut timings: Vec<Timing> = Vec::new();
+        // Sized once (a description usually has one `t=` and one `m=`): growing a list of
+        // media sections by doubling would allocate several of them.
+        let (timing_lines, media_lines) = rest.iter().fold((0, 0), |(t, m), l| match l.kind() {
+            b't' => (t + 1, m),
+            b'm' => (t, m + 1),
+            _ => (t, m),
+        });
+        let mut timings: Vec<Timing> = Vec::with_capacity(timing_lines);
         let mut zone = None;
         let mut common = Common::default();
         // The media section being read is the last of `media`; none while at session level.
-        let mut media: Vec<MediaDescription> = Vec::new();
+        let mut media: Vec<MediaDescription> = Vec::with_capacity(media_lines.min(MAX_MEDIA));
 
         for (i, l) in rest.iter().enumerate() {
             let n = l.number;

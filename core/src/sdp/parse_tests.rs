@@ -403,3 +403,19 @@ fn non_canonical_real_answer_is_stable_after_one_print() {
     assert_eq!(once, fs);
     assert_eq!(parse(&once).to_string(), once);
 }
+
+#[test]
+fn printed_bytes_match_the_text_on_both_sides_of_the_stack_buffer() {
+    // Descriptions printed to just under, at and just over the stack buffer's size, and
+    // far over it: to_bytes, write_to and Display give the same text, which parses back.
+    let base = MINIMAL.len() + "a=x:\r\n".len();
+    for total in [1000, 1023, 1024, 1025, 1100, 5000] {
+        let text = format!("{MINIMAL}a=x:{}\r\n", "y".repeat(total - base));
+        let d = parse(&text);
+        assert_eq!(d.to_string(), text);
+        assert_eq!(d.to_bytes(), Bytes::from(text.clone()));
+        let mut out = b"prefix".to_vec();
+        d.write_to(&mut out);
+        assert_eq!(out.get(6..), Some(text.as_bytes()));
+    }
+}

@@ -7,10 +7,14 @@
 
 use super::attribute::Attribute;
 use super::model::{Common, Connection, MediaDescription, SessionDescription};
-use super::sink::Sink;
+use super::sink::{ArraySink, Sink};
 use super::text::Text;
 use bytes::Bytes;
 use std::fmt;
+
+/// Printed descriptions up to this length are built on the stack (an audio offer with a
+/// few codecs takes about 300 bytes).
+const SMALL_DESCRIPTION: usize = 1024;
 
 impl SessionDescription {
     /// Appends the canonical text to `out`.
@@ -20,6 +24,13 @@ impl SessionDescription {
 
     /// The canonical text as a buffer, ready to be a SIP body.
     pub fn to_bytes(&self) -> Bytes {
+        // Typical descriptions fit on the stack and are copied once into a buffer of their
+        // exact size; larger ones are printed into a growing buffer.
+        let mut small = ArraySink::<SMALL_DESCRIPTION>::new();
+        description(&mut small, self);
+        if let Some(text) = small.written() {
+            return Bytes::copy_from_slice(text);
+        }
         let mut out = Vec::with_capacity(self.printed_len_hint());
         description(&mut out, self);
         Bytes::from(out)
@@ -47,17 +58,17 @@ fn display(f: &mut fmt::Formatter<'_>, print: impl FnOnce(&mut Vec<u8>)) -> fmt:
 /// `<prefix><value>\r\n`.
 fn line<S: Sink>(out: &mut S, prefix: &[u8], value: &Text) {
     out.put(prefix);
-    out.put(value.as_bytes());
+    out.put_text(value);
     out.put(b"\r\n");
 }
 
 fn connection<S: Sink>(out: &mut S, c: &Connection) {
     out.put(b"c=");
-    out.put(c.nettype.as_bytes());
+    out.put_text(&c.nettype);
     out.put(b" ");
-    out.put(c.addrtype.as_bytes());
+    out.put_text(&c.addrtype);
     out.put(b" ");
-    out.put(c.address.as_bytes());
+    out.put_text(&c.address);
     out.put(b"\r\n");
 }
 
@@ -91,12 +102,12 @@ fn attribute<S: Sink>(out: &mut S, a: &Attribute) {
             out.put(b"rtpmap:");
             out.put_decimal(u64::from(m.payload_type));
             out.put(b" ");
-            out.put(m.encoding.as_bytes());
+            out.put_text(&m.encoding);
             out.put(b"/");
             out.put_decimal(u64::from(m.clock_rate));
             if let Some(p) = &m.params {
                 out.put(b"/");
-                out.put(p.as_bytes());
+                out.put_text(p);
             }
         }
         Attribute::Fmtp(p) => {
@@ -104,7 +115,7 @@ fn attribute<S: Sink>(out: &mut S, a: &Attribute) {
             out.put_decimal(u64::from(p.payload_type));
             if !p.params.is_empty() {
                 out.put(b" ");
-                out.put(p.params.as_bytes());
+                out.put_text(&p.params);
             }
         }
         Attribute::Ptime(p) => {
@@ -122,16 +133,16 @@ fn attribute<S: Sink>(out: &mut S, a: &Attribute) {
             if let Some((n, t, a)) = &r.address {
                 for field in [n, t, a] {
                     out.put(b" ");
-                    out.put(field.as_bytes());
+                    out.put_text(field);
                 }
             }
         }
         Attribute::RtcpMux => out.put(b"rtcp-mux"),
         Attribute::Other { name, value } => {
-            out.put(name.as_bytes());
+            out.put_text(name);
             if let Some(v) = value {
                 out.put(b":");
-                out.put(v.as_bytes());
+                out.put_text(v);
             }
         }
     }
@@ -139,7 +150,7 @@ fn attribute<S: Sink>(out: &mut S, a: &Attribute) {
 
 fn media<S: Sink>(out: &mut S, m: &MediaDescription) {
     out.put(b"m=");
-    out.put(m.media.as_bytes());
+    out.put_text(&m.media);
     out.put(b" ");
     out.put_decimal(u64::from(m.port));
     if let Some(n) = m.port_count {
@@ -147,10 +158,10 @@ fn media<S: Sink>(out: &mut S, m: &MediaDescription) {
         out.put_decimal(u64::from(n));
     }
     out.put(b" ");
-    out.put(m.proto.as_bytes());
+    out.put_text(&m.proto);
     for format in &m.formats {
         out.put(b" ");
-        out.put(format.as_bytes());
+        out.put_text(format);
     }
     out.put(b"\r\n");
     common_head(out, &m.common);
@@ -164,14 +175,14 @@ fn media<S: Sink>(out: &mut S, m: &MediaDescription) {
 fn description<S: Sink>(out: &mut S, d: &SessionDescription) {
     let o = &d.origin;
     out.put(b"v=0\r\no=");
-    out.put(o.username.as_bytes());
+    out.put_text(&o.username);
     out.put(b" ");
     out.put_decimal(o.session_id);
     out.put(b" ");
     out.put_decimal(o.session_version);
     for field in [&o.nettype, &o.addrtype, &o.address] {
         out.put(b" ");
-        out.put(field.as_bytes());
+        out.put_text(field);
     }
     out.put(b"\r\n");
     line(out, b"s=", &d.session_name);

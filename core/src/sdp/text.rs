@@ -16,7 +16,11 @@ use std::net::Ipv4Addr;
 pub struct Text(Repr);
 
 /// Longest text kept inline (a dotted IPv4 address fits).
-const INLINE: usize = 22;
+pub(crate) const INLINE: usize = 22;
+
+/// Longest parsed field copied rather than shared (payload types, `IN`, `IP4`, codec names):
+/// a copy this short costs less than counting a reference to the body and releasing it.
+pub(crate) const TINY: usize = 4;
 
 #[derive(Clone)]
 enum Repr {
@@ -67,25 +71,53 @@ impl Text {
 
     /// A number written in decimal, inline (a payload type in a built `m=` line).
     pub(crate) fn from_u8(n: u8) -> Self {
-        let mut w = InlineWriter::default();
-        w.push_u8(n);
-        w.finish()
+        let [a, b, c, digits] = OCTETS[usize::from(n)];
+        let mut buf = [0; INLINE];
+        if let Some(dst) = buf.first_chunk_mut::<3>() {
+            *dst = [a, b, c];
+        }
+        Text(Repr::Inline { len: digits, buf })
     }
 
     /// A dotted-quad IPv4 address, inline (at most 15 bytes).
     pub(crate) fn from_ipv4(ip: Ipv4Addr) -> Self {
-        let mut w = InlineWriter::default();
-        for (i, octet) in ip.octets().into_iter().enumerate() {
-            if i > 0 {
-                w.push(b'.');
+        let mut buf = [0; INLINE];
+        let mut len = 0;
+        for octet in ip.octets() {
+            let [a, b, c, digits] = OCTETS[usize::from(octet)];
+            let digits = usize::from(digits);
+            // At most 12 bytes precede an octet: its three digits and dot fit the buffer.
+            if let Some(dst) = buf.get_mut(len..len + 4) {
+                dst.copy_from_slice(&[a, b, c, 0]);
+                if let Some(dot) = dst.get_mut(digits) {
+                    *dot = b'.';
+                }
             }
-            w.push_u8(octet);
+            len += digits + 1;
         }
-        w.finish()
+        // Without the last dot: at most 15 bytes, so the length fits.
+        Text(Repr::Inline {
+            len: (len - 1) as u8,
+            buf,
+        })
+    }
+
+    /// A text of the first `len` bytes of `window` (they are UTF-8; the rest is ignored),
+    /// copied inline as one fixed-size block.
+    pub(crate) fn from_window(window: &[u8; TINY], len: usize) -> Self {
+        let mut buf = [0; INLINE];
+        if let Some(dst) = buf.first_chunk_mut::<TINY>() {
+            *dst = *window;
+        }
+        // `len` is at most TINY.
+        Text(Repr::Inline {
+            len: len.min(TINY) as u8,
+            buf,
+        })
     }
 
     /// An inline copy of `s` (valid UTF-8), when it is short enough.
-    fn inline(s: &[u8]) -> Option<Self> {
+    pub(crate) fn inline(s: &[u8]) -> Option<Self> {
         let len = u8::try_from(s.len())
             .ok()
             .filter(|&n| usize::from(n) <= INLINE)?;
@@ -105,6 +137,15 @@ impl Text {
         match &self.0 {
             Repr::Shared(b) => b,
             Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+        }
+    }
+
+    /// For a text stored inline: its whole buffer (the text, then bytes to ignore) and its
+    /// length, so that a printer can copy a fixed-size block.
+    pub(crate) fn inline_parts(&self) -> Option<(&[u8; INLINE], usize)> {
+        match &self.0 {
+            Repr::Inline { len, buf } => Some((buf, usize::from(*len))),
+            Repr::Shared(_) => None,
         }
     }
 
@@ -137,41 +178,21 @@ impl Text {
     }
 }
 
-/// Builds a short ASCII text in place (numbers and addresses written at run time).
-#[derive(Default)]
-struct InlineWriter {
-    len: u8,
-    buf: [u8; INLINE],
-}
-
-impl InlineWriter {
-    /// Appends one ASCII byte; bytes beyond the inline capacity are dropped (callers
-    /// write at most 15).
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(usize::from(self.len)) {
-            *slot = b;
-            self.len += 1;
-        }
+/// Every octet in decimal: up to three digits (unused ones zero), then how many.
+static OCTETS: [[u8; 4]; 256] = {
+    let mut table = [[0; 4]; 256];
+    let mut n = 0;
+    while n < 256 {
+        let (h, t, u) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = match n {
+            0..=9 => [b'0' + u, 0, 0, 1],
+            10..=99 => [b'0' + t, b'0' + u, 0, 2],
+            _ => [b'0' + h, b'0' + t, b'0' + u, 3],
+        };
+        n += 1;
     }
-
-    /// Appends `n` in decimal.
-    fn push_u8(&mut self, n: u8) {
-        if n >= 100 {
-            self.push(b'0' + n / 100);
-        }
-        if n >= 10 {
-            self.push(b'0' + n / 10 % 10);
-        }
-        self.push(b'0' + n % 10);
-    }
-
-    fn finish(self) -> Text {
-        Text(Repr::Inline {
-            len: self.len,
-            buf: self.buf,
-        })
-    }
-}
+    table
+};
 
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
@@ -284,6 +305,17 @@ mod tests {
         for ip in ["0.0.0.0", "127.0.0.1", "10.47.16.5", "255.255.255.255"] {
             let ip: Ipv4Addr = ip.parse().unwrap_or_else(|e| panic!("{ip}: {e}"));
             assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
+        }
+        for n in 0..=255u8 {
+            assert_eq!(Text::from_u8(n), n.to_string().as_str());
+            for ip in [
+                Ipv4Addr::new(n, 0, 1, 255),
+                Ipv4Addr::new(9, n, 99, 100),
+                Ipv4Addr::new(200, 10, n, 7),
+                Ipv4Addr::new(n, n, n, n),
+            ] {
+                assert_eq!(Text::from_ipv4(ip), ip.to_string().as_str());
+            }
         }
     }
 }
