@@ -51,7 +51,10 @@ impl MediaSession {
             streams
                 .outbound
                 .poll(now, self.local_rtp, to, &mut self.outputs);
-            streams.inbound.drain(now, &mut self.outputs);
+            // Nothing accepted yet (a send-only stream): nothing to play out or report.
+            if streams.inbound.packets > 0 {
+                streams.inbound.drain(now, &mut self.outputs);
+            }
         }
         if let Some(never_received) = self.watchdog.check(now) {
             self.outputs

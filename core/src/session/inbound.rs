@@ -180,6 +180,7 @@ impl Inbound {
     }
 
     /// An accepted audio packet: buffered, then whatever is due is played out.
+    #[inline]
     pub(super) fn on_audio(
         &mut self,
         now: Instant,
