@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use super::call::{Call, CallState, CallTimer, DECISION_TIMEOUT};
 use super::dialog::{Dialog, concat};
 use super::event::{CallDirection, CallInfo, EndReason, Event};
@@ -53,17 +55,15 @@ impl Endpoint {
                 .is_some_and(|t| t.is("application", "sdp"))
         {
             let mut resp = self.tagged_response(&req, 415, "Unsupported Media Type");
-            let _ = resp
-                .headers_mut()
-                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
-            self.server_respond(tx, &resp);
+            resp.header(HeaderName::ACCEPT, ACCEPT_SDP);
+            self.server_respond(tx, resp.finish());
             return;
         }
         if !req.headers().accepts("application/sdp") {
             let mut resp = self.tagged_response(&req, 406, "Not Acceptable");
             let warning = format!("304 {} \"Only application/sdp is offered\"", self.sent_by);
-            let _ = resp.headers_mut().push(HeaderName::WARNING, warning);
-            self.server_respond(tx, &resp);
+            resp.header(HeaderName::WARNING, warning);
+            self.server_respond(tx, resp.finish());
             return;
         }
         let x_headers: Vec<(String, String)> = req
@@ -98,8 +98,8 @@ impl Endpoint {
                     let refusal: crate::sdp::Refusal = refusal;
                     let mut resp = self.tagged_response(&req, 488, "Not Acceptable Here");
                     let warning = refusal.warning(&self.sent_by);
-                    let _ = resp.headers_mut().push(HeaderName::WARNING, warning);
-                    self.server_respond(tx, &resp);
+                    resp.header(HeaderName::WARNING, warning);
+                    self.server_respond(tx, resp.finish());
                     self.emit(Event::CallRejected {
                         sip_call_id: call_id.as_str().to_owned(),
                         status: 488,
@@ -213,8 +213,8 @@ impl Endpoint {
         let sip_call_id = call.info.sip_call_id.clone();
         if let (Some(tx), Some(invite)) = (call.invite_tx, call.invite.clone()) {
             let mut resp = self.response(&invite, status, "");
-            let _ = resp.set_to_tag(&tag);
-            self.server_respond(tx, &resp);
+            resp.tag_to(tag.as_str());
+            self.server_respond(tx, resp.finish());
         }
         if told || reason == EndReason::Cancel {
             self.end_call(id, reason);
@@ -249,8 +249,8 @@ impl Endpoint {
                 let tag = call.dialog.local_tag.clone();
                 if let (Some(tx), Some(invite)) = (call.invite_tx, call.invite.clone()) {
                     let mut resp = self.response(&invite, status, reason);
-                    let _ = resp.set_to_tag(&tag);
-                    self.server_respond(tx, &resp);
+                    resp.tag_to(tag.as_str());
+                    self.server_respond(tx, resp.finish());
                 }
                 self.end_call(id, EndReason::Rejected { status });
             }
@@ -276,13 +276,13 @@ impl Endpoint {
             let config = media_config(&self.config, port, call.sdp_session);
             let offer = crate::sdp::build_offer(&config);
             if let Some(call) = self.calls.get_mut(&id) {
-                call.pending_offer = Some(offer.clone());
+                call.pending_offer = Some(Box::new(offer.clone()));
                 call.local_sdp = Some(offer);
             }
         }
         if let Some(ringing) = self.call_response(id, 180, false) {
             if let Some(tx) = self.calls.get(&id).and_then(|c| c.invite_tx) {
-                self.server_respond(tx, &ringing);
+                self.server_respond(tx, (ringing, 180));
             }
         }
         if self.config.answer_delay.is_zero() {
@@ -293,31 +293,22 @@ impl Endpoint {
         }
     }
 
-    /// A dialog-forming response to the call's INVITE: To tag, Record-Route, Contact,
-    /// and our SDP when `with_sdp`.
-    pub(crate) fn call_response(
-        &self,
-        id: CallId,
-        status: u16,
-        with_sdp: bool,
-    ) -> Option<crate::sip::Response> {
+    /// A dialog-forming response to the call's INVITE, encoded: To tag, Record-Route,
+    /// Contact, and our SDP when `with_sdp`.
+    pub(crate) fn call_response(&self, id: CallId, status: u16, with_sdp: bool) -> Option<Bytes> {
         let call = self.calls.get(&id)?;
         let invite = call.invite.as_ref()?;
         let mut resp = self.response(invite, status, "");
-        let _ = resp.set_to_tag(&call.dialog.local_tag);
-        resp.copy_record_route(invite);
-        let _ = resp
-            .headers_mut()
-            .push(HeaderName::CONTACT, self.contact.clone());
+        resp.tag_to(&*call.dialog.local_tag);
+        resp.record_route();
+        resp.header(HeaderName::CONTACT, &*self.contact);
         if with_sdp {
-            let _ = resp
-                .headers_mut()
-                .push(HeaderName::ALLOW, super::messages::ALLOW);
+            resp.header(HeaderName::ALLOW, super::messages::ALLOW);
             if let Some(sdp) = &call.local_sdp {
-                let _ = resp.set_body("application/sdp", sdp.to_bytes());
+                resp.body("application/sdp", sdp.to_bytes());
             }
         }
-        Some(resp)
+        Some(resp.encode())
     }
 
     /// Sends the 200 with our SDP, starts media, and waits for the ACK.
@@ -336,10 +327,9 @@ impl Endpoint {
             ),
             _ => return,
         };
-        let Some(ok) = self.call_response(id, 200, true) else {
+        let Some(data) = self.call_response(id, 200, true) else {
             return;
         };
-        let data = ok.to_bytes();
         if let Some(call) = self.calls.get_mut(&id) {
             call.state = CallState::Answered;
         }

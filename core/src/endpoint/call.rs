@@ -10,7 +10,7 @@ use bytes::Bytes;
 use super::dialog::{Dialog, Local};
 use super::event::{CallInfo, EndReason, Event};
 use super::ids::CallId;
-use super::transaction::{Purpose, TxId};
+use super::transaction::{ClientKey, Purpose, TxId};
 use super::{Endpoint, Output, SocketRequest, TimerKey};
 use crate::auth::DigestClient;
 use crate::sdp::{NegotiatedMedia, SessionDescription};
@@ -85,7 +85,7 @@ pub(crate) struct Call {
     /// The last description we sent (answer or offer).
     pub(crate) local_sdp: Option<SessionDescription>,
     /// Our offer in a 2xx to an offerless (re-)INVITE, answered in the ACK.
-    pub(crate) pending_offer: Option<SessionDescription>,
+    pub(crate) pending_offer: Option<Box<SessionDescription>>,
     pub(crate) negotiated: Option<NegotiatedMedia>,
     /// The `o=` session id of our descriptions.
     pub(crate) sdp_session: u64,
@@ -104,7 +104,7 @@ pub(crate) struct Call {
     pub(crate) cancelled: bool,
     /// Why it was hung up (`local_hangup` or `shutdown`), reported when the INVITE ends.
     pub(crate) hangup_reason: EndReason,
-    pub(crate) digest: Option<DigestClient>,
+    pub(crate) digest: Option<Box<DigestClient>>,
     pub(crate) auth_attempts: u8,
     /// Outbound: the application's extra headers, repeated in an authenticated retry.
     pub(crate) extra_headers: Vec<(String, String)>,
@@ -112,7 +112,7 @@ pub(crate) struct Call {
     /// A re-INVITE we sent and that is not answered yet (glare → 491).
     pub(crate) our_reinvite: Option<TxId>,
     /// The offer and CSeq of that re-INVITE.
-    pub(crate) reoffer: Option<(SessionDescription, u32)>,
+    pub(crate) reoffer: Option<Box<(SessionDescription, u32)>>,
 }
 
 impl Call {
@@ -127,9 +127,9 @@ impl Call {
         self.negotiated = Some(media);
     }
 
-    /// A call in its first state.
-    pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Call {
-        Call {
+    /// A call in its first state (boxed: the call map holds it by pointer).
+    pub(crate) fn new(info: CallInfo, dialog: Dialog, state: CallState) -> Box<Call> {
+        Box::new(Call {
             info: Arc::new(info),
             dialog,
             state,
@@ -155,19 +155,19 @@ impl Call {
             on_hold: false,
             our_reinvite: None,
             reoffer: None,
-        }
+        })
     }
 }
 
 impl Endpoint {
     /// Registers a new call (and its dialog key) and returns its id.
-    pub(crate) fn insert_call(&mut self, call: Call) -> CallId {
+    pub(crate) fn insert_call(&mut self, call: Box<Call>) -> CallId {
         self.next_call += 1;
         let id = CallId(self.next_call);
         let key = (call.dialog.call_id.clone(), call.dialog.local_tag.clone());
         self.dialogs.insert(key, id);
         self.session_ids.insert(call.info.session_id.clone(), id);
-        self.calls.insert(id, Box::new(call));
+        self.calls.insert(id, call);
         id
     }
 
@@ -184,22 +184,35 @@ impl Endpoint {
         via
     }
 
-    /// Builds an in-dialog request of `call` (a new CSeq unless `seq` is given).
+    /// A fresh branch with the RFC 3261 magic cookie (what [`new_via`](Self::new_via)
+    /// puts in its Via, from the same random draw).
+    pub(crate) fn new_branch(&mut self) -> SipStr {
+        let mut branch = String::with_capacity(23);
+        branch.push_str("z9hG4bK");
+        self.rng.push_token(&mut branch, 16);
+        SipStr::from(branch)
+    }
+
+    /// Writes an in-dialog request of `call` (a new CSeq unless `seq` is given), with
+    /// `extra` lines and a body: its bytes, its client transaction key and where it goes.
     pub(crate) fn dialog_request(
         &mut self,
         call: CallId,
         method: Method,
         seq: Option<u32>,
-    ) -> Option<(Request, SocketAddr)> {
-        let via = self.new_via();
+        extra: &[(HeaderName, &str)],
+        body: Option<(&str, &[u8])>,
+    ) -> Option<(Bytes, ClientKey, SocketAddr)> {
+        let key = ClientKey::new(self.new_branch(), &method);
         let local = Local {
-            via,
+            sent_by: &self.sent_by,
+            branch: key.branch(),
             contact: &self.contact,
             user_agent: self.user_agent.as_ref(),
         };
         let dialog = &mut self.calls.get_mut(&call)?.dialog;
-        let req = dialog.request(method, seq, local)?;
-        Some((req, dialog.destination()))
+        let data = dialog.encode(&method, seq, &local, extra, body)?;
+        Some((data, key, dialog.destination()))
     }
 
     /// Ends a call for a local reason: BYE when a dialog is confirmed (or our 2xx is
@@ -242,13 +255,12 @@ impl Endpoint {
         if let Some(call) = self.calls.get_mut(&id) {
             call.ok = None;
         }
-        let Some((mut bye, dest)) = self.dialog_request(id, Method::Bye, None) else {
+        let reason = [(HeaderName::REASON, "Q.850;cause=16")];
+        let Some((bye, key, dest)) = self.dialog_request(id, Method::Bye, None, &reason, None)
+        else {
             return;
         };
-        let _ = bye
-            .headers_mut()
-            .push(HeaderName::REASON, SipStr::from_static("Q.850;cause=16"));
-        self.client_send(bye, dest, None, Purpose::Bye);
+        self.client_send_encoded(key, bye, None, dest, None, Purpose::Bye);
     }
 
     /// The one way a call ends: media finished, sockets closed, port released, maps

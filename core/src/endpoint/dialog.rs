@@ -3,7 +3,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::sip::{HeaderName, Method, Request, SipStr, Uri};
+use bytes::Bytes;
+
+use crate::sip::{HeaderName, Method, RequestDraft, SipStr, Uri};
 
 /// One dialog, early or confirmed, as seen from our side.
 #[derive(Debug, Clone)]
@@ -63,8 +65,10 @@ pub(crate) fn inner_uri(value: &str) -> &str {
 
 /// What a dialog request needs from the endpoint.
 pub(crate) struct Local<'a> {
-    /// Our Via value, with a fresh branch.
-    pub(crate) via: String,
+    /// Our sent-by (host:port of our Via).
+    pub(crate) sent_by: &'a str,
+    /// A fresh branch (with the RFC 3261 magic cookie).
+    pub(crate) branch: &'a str,
     /// Our Contact value.
     pub(crate) contact: &'a SipStr,
     /// User-Agent value, if any.
@@ -85,13 +89,16 @@ impl Dialog {
         .unwrap_or(self.peer)
     }
 
-    /// Builds an in-dialog request; `seq` is the CSeq number (a new one when `None`).
-    pub(crate) fn request(
+    /// Writes an in-dialog request; `seq` is the CSeq number (a new one when `None`);
+    /// `extra` lines follow ours, then the body with its type.
+    pub(crate) fn encode(
         &mut self,
-        method: Method,
+        method: &Method,
         seq: Option<u32>,
-        local: Local<'_>,
-    ) -> Option<Request> {
+        local: &Local<'_>,
+        extra: &[(HeaderName, &str)],
+        body: Option<(&str, &[u8])>,
+    ) -> Option<Bytes> {
         let seq = match seq {
             Some(seq) => seq,
             None => {
@@ -99,24 +106,48 @@ impl Dialog {
                 self.local_seq
             }
         };
-        let uri = self.remote_target.clone();
-        let mut b = Request::builder(method.clone(), uri)
-            .header(HeaderName::VIA, local.via)
-            .header(HeaderName::MAX_FORWARDS, SipStr::from_static("70"));
+        let with_contact = *method != Method::Bye && *method != Method::Ack;
+        let routes: usize = self.route_set.iter().map(|r| r.len() + 9).sum();
+        let size = local.sent_by.len()
+            + local.branch.len()
+            + routes
+            + self.local.len()
+            + self.remote.len()
+            + self.call_id.len()
+            + method.as_str().len()
+            + if with_contact { local.contact.len() } else { 0 }
+            + local.user_agent.map_or(0, |ua| ua.len())
+            + extra.iter().map(|(_, v)| v.len() + 16).sum::<usize>()
+            + body.map_or(0, |(t, b)| t.len() + b.len() + 16)
+            + 120;
+        let mut draft = RequestDraft::new(method, &self.remote_target, size);
+        draft.header_parts(
+            &HeaderName::VIA,
+            &[
+                "SIP/2.0/UDP ",
+                local.sent_by,
+                ";branch=",
+                local.branch,
+                ";rport",
+            ],
+        );
+        draft.header(&HeaderName::MAX_FORWARDS, "70");
         for route in &self.route_set {
-            b = b.header(HeaderName::ROUTE, route.clone());
+            draft.header(&HeaderName::ROUTE, route);
         }
-        b = b
-            .header(HeaderName::FROM, self.local.clone())
-            .header(HeaderName::TO, self.remote.clone())
-            .header(HeaderName::CALL_ID, self.call_id.clone())
-            .header(HeaderName::CSEQ, cseq_value(seq, method.as_str()));
-        if method != Method::Bye && method != Method::Ack {
-            b = b.header(HeaderName::CONTACT, local.contact.clone());
+        draft.header(&HeaderName::FROM, &self.local);
+        draft.header(&HeaderName::TO, &self.remote);
+        draft.header(&HeaderName::CALL_ID, &self.call_id);
+        draft.cseq(seq, method);
+        if with_contact {
+            draft.header(&HeaderName::CONTACT, local.contact);
         }
         if let Some(ua) = local.user_agent {
-            b = b.header(HeaderName::USER_AGENT, ua.clone());
+            draft.header(&HeaderName::USER_AGENT, ua);
         }
-        b.build().ok()
+        for (name, value) in extra {
+            draft.header(name, value);
+        }
+        draft.finish(body)
     }
 }

@@ -40,11 +40,9 @@ impl Endpoint {
                 };
                 let mut resp = self.tagged_response(req, 401, "Unauthorized");
                 for c in &challenges {
-                    let _ = resp
-                        .headers_mut()
-                        .push(HeaderName::WWW_AUTHENTICATE, c.to_header_value());
+                    resp.header(HeaderName::WWW_AUTHENTICATE, c.to_header_value());
                 }
-                self.server_respond(tx, &resp);
+                self.server_respond(tx, resp.finish());
                 self.arm_nonces();
                 false
             }

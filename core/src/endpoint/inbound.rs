@@ -61,7 +61,7 @@ impl Endpoint {
             let dest = req
                 .view_via()
                 .map_or(remote, |v| via_destination(v, remote));
-            self.transmit(dest, resp.to_bytes());
+            self.transmit(dest, resp.encode());
             return;
         }
         if let Err(e) = req.validate() {
@@ -90,7 +90,7 @@ impl Endpoint {
         let tx = self.server_create(key, &req, dest);
         if req.method() == &Method::Invite {
             let trying = self.response(&req, 100, "Trying");
-            self.server_respond(tx, &trying);
+            self.server_respond(tx, trying.finish());
         }
         self.dispatch(tx, req, remote);
     }
@@ -98,7 +98,7 @@ impl Endpoint {
     /// Answers `status` in transaction `tx` with a fresh To tag.
     pub(crate) fn answer(&mut self, tx: TxId, req: &Request, status: u16, reason: &str) {
         let resp = self.tagged_response(req, status, reason);
-        self.server_respond(tx, &resp);
+        self.server_respond(tx, resp.finish());
     }
 
     /// The checks every new request goes through, then its handler.
@@ -120,10 +120,8 @@ impl Endpoint {
             .collect();
         if !unsupported.is_empty() {
             let mut resp = self.tagged_response(&req, 420, "Bad Extension");
-            let _ = resp
-                .headers_mut()
-                .push(HeaderName::UNSUPPORTED, unsupported.join(", "));
-            self.server_respond(tx, &resp);
+            resp.header(HeaderName::UNSUPPORTED, unsupported.join(", "));
+            self.server_respond(tx, resp.finish());
             return;
         }
         let to_tag = req.view_to().ok().and_then(|to| to.tag_shared());
@@ -152,13 +150,11 @@ impl Endpoint {
     /// 200 to OPTIONS with what we honestly allow, accept and support.
     pub(crate) fn options(&mut self, tx: TxId, req: &Request) {
         let mut resp = self.tagged_response(req, 200, "OK");
-        let headers = resp.headers_mut();
-        let _ = headers.push(HeaderName::ALLOW, super::messages::ALLOW);
-        let _ = headers.push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
-        let _ = headers.push(HeaderName::SUPPORTED, SUPPORTED.join(", "));
-        let contact = self.contact.clone();
-        let _ = resp.headers_mut().push(HeaderName::CONTACT, contact);
-        self.server_respond(tx, &resp);
+        resp.header(HeaderName::ALLOW, super::messages::ALLOW);
+        resp.header(HeaderName::ACCEPT, ACCEPT_SDP);
+        resp.header(HeaderName::SUPPORTED, SUPPORTED.join(", "));
+        resp.header(HeaderName::CONTACT, &*self.contact);
+        self.server_respond(tx, resp.finish());
     }
 
     /// An ACK: absorbed by its INVITE transaction (non-2xx), else the dialog's (2xx).
@@ -189,20 +185,13 @@ impl Endpoint {
             Some(t) => (t.state, t.call),
             None => (ServerState::Completed, None),
         };
-        let tag = call
-            .and_then(|c| self.calls.get(&c))
-            .map(|c| c.dialog.local_tag.clone());
+        let tag = match call.and_then(|c| self.calls.get(&c)) {
+            Some(c) => c.dialog.local_tag.clone(),
+            None => SipStr::from(self.rng.token(10)),
+        };
         let mut ok = self.response(req, 200, "OK");
-        match &tag {
-            Some(tag) => {
-                let _ = ok.set_to_tag(tag);
-            }
-            None => {
-                let fresh = self.rng.token(10);
-                let _ = ok.set_to_tag(&fresh);
-            }
-        }
-        self.server_respond(tx, &ok);
+        ok.tag_to(&*tag);
+        self.server_respond(tx, ok.finish());
         if state != ServerState::Proceeding {
             return; // already answered: the CANCEL changes nothing
         }

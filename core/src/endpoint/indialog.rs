@@ -57,9 +57,9 @@ impl Endpoint {
     fn dialog_answer(&mut self, tx: TxId, id: CallId, req: &Request, status: u16, reason: &str) {
         let mut resp = self.response(req, status, reason);
         if let Some(call) = self.calls.get(&id) {
-            let _ = resp.set_to_tag(&call.dialog.local_tag);
+            resp.tag_to(&*call.dialog.local_tag);
         }
-        self.server_respond(tx, &resp);
+        self.server_respond(tx, resp.finish());
     }
 
     /// The ACK for our 2xx: stop retransmitting; the first one starts the call.
@@ -135,12 +135,10 @@ impl Endpoint {
         if !is_sdp {
             let mut resp = self.response(req, 415, "Unsupported Media Type");
             if let Some(call) = self.calls.get(&id) {
-                let _ = resp.set_to_tag(&call.dialog.local_tag);
+                resp.tag_to(&*call.dialog.local_tag);
             }
-            let _ = resp
-                .headers_mut()
-                .push(HeaderName::ACCEPT, SipStr::from_static(ACCEPT_SDP));
-            self.server_respond(tx, &resp);
+            resp.header(HeaderName::ACCEPT, ACCEPT_SDP);
+            self.server_respond(tx, resp.finish());
             return Err(());
         }
         match SessionDescription::parse(req.body().clone()) {
@@ -155,12 +153,10 @@ impl Endpoint {
     fn refuse_offer(&mut self, tx: TxId, id: CallId, req: &Request, refusal: &crate::sdp::Refusal) {
         let mut resp = self.response(req, 488, "Not Acceptable Here");
         if let Some(call) = self.calls.get(&id) {
-            let _ = resp.set_to_tag(&call.dialog.local_tag);
+            resp.tag_to(&*call.dialog.local_tag);
         }
-        let _ = resp
-            .headers_mut()
-            .push(HeaderName::WARNING, refusal.warning(&self.sent_by));
-        self.server_respond(tx, &resp);
+        resp.header(HeaderName::WARNING, refusal.warning(&self.sent_by));
+        self.server_respond(tx, resp.finish());
     }
 
     /// Answers a re-offer from the current media state; returns our answer's body.
@@ -205,9 +201,9 @@ impl Endpoint {
         }
         if call.state != CallState::Established || call.ok.is_some() {
             let mut resp = self.response(req, 500, "Server Internal Error");
-            let _ = resp.set_to_tag(&call.dialog.local_tag);
-            let _ = resp.headers_mut().push(HeaderName::RETRY_AFTER, "1");
-            return self.server_respond(tx, &resp);
+            resp.tag_to(&*call.dialog.local_tag);
+            resp.header(HeaderName::RETRY_AFTER, "1");
+            return self.server_respond(tx, resp.finish());
         }
         let Ok(offer) = self.sdp_body(tx, id, req) else {
             return;
@@ -229,7 +225,7 @@ impl Endpoint {
                 let config = media_config(&self.config, port, session);
                 let offer = build_reoffer(&config, &previous, Direction::SendRecv);
                 if let Some(call) = self.calls.get_mut(&id) {
-                    call.pending_offer = Some(offer.clone());
+                    call.pending_offer = Some(Box::new(offer.clone()));
                     call.local_sdp = Some(offer.clone());
                 }
                 offer
@@ -239,12 +235,10 @@ impl Endpoint {
             return;
         };
         let mut ok = self.response(req, 200, "OK");
-        let _ = ok.set_to_tag(&call.dialog.local_tag);
-        let _ = ok
-            .headers_mut()
-            .push(HeaderName::CONTACT, self.contact.clone());
-        let _ = ok.set_body("application/sdp", body.to_bytes());
-        let data = ok.to_bytes();
+        ok.tag_to(&*call.dialog.local_tag);
+        ok.header(HeaderName::CONTACT, &*self.contact);
+        ok.body("application/sdp", body.to_bytes());
+        let (data, _) = ok.finish();
         let dest = self.txs.server.get(&tx).map(|t| t.dest);
         let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
         self.server_send(tx, data.clone(), 200);
@@ -269,14 +263,12 @@ impl Endpoint {
             return;
         };
         let mut ok = self.response(req, 200, "OK");
-        let _ = ok.set_to_tag(&call.dialog.local_tag);
-        let _ = ok
-            .headers_mut()
-            .push(HeaderName::CONTACT, self.contact.clone());
+        ok.tag_to(&*call.dialog.local_tag);
+        ok.header(HeaderName::CONTACT, &*self.contact);
         if let Some(body) = body {
-            let _ = ok.set_body("application/sdp", body.to_bytes());
+            ok.body("application/sdp", body.to_bytes());
         }
-        self.server_respond(tx, &ok);
+        self.server_respond(tx, ok.finish());
     }
 
     /// INFO: DTMF in `application/dtmf-relay` or `application/dtmf`; 415 for other bodies.
@@ -292,10 +284,10 @@ impl Endpoint {
         if !relay && !plain {
             let mut resp = self.response(req, 415, "Unsupported Media Type");
             if let Some(call) = self.calls.get(&id) {
-                let _ = resp.set_to_tag(&call.dialog.local_tag);
+                resp.tag_to(&*call.dialog.local_tag);
             }
-            let _ = resp.headers_mut().push(HeaderName::ACCEPT, ACCEPT_INFO);
-            return self.server_respond(tx, &resp);
+            resp.header(HeaderName::ACCEPT, ACCEPT_INFO);
+            return self.server_respond(tx, resp.finish());
         }
         match info_dtmf(relay, req.body()) {
             Some((digit, duration_ms)) => {

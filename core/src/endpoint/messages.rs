@@ -10,7 +10,7 @@ use super::Endpoint;
 use crate::codec::Codec;
 use crate::config::Config;
 use crate::sdp::{AudioCodec, MediaConfig, Text};
-use crate::sip::{HeaderName, Request, Response, Rport, SipStr, StatusCode, Via};
+use crate::sip::{HeaderName, Reply, Request, Rport, StatusCode, Via};
 
 /// The methods we implement, for `Allow`.
 pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
@@ -93,38 +93,38 @@ pub(crate) fn info_dtmf(relay: bool, body: &[u8]) -> Option<(char, u32)> {
 
 impl Endpoint {
     /// A response to `req` with our Server header (no To tag added).
-    pub(crate) fn response(&self, req: &Request, status: u16, reason: &str) -> Response {
+    pub(crate) fn response<'a>(&self, req: &'a Request, status: u16, reason: &'a str) -> Reply<'a> {
         let code = StatusCode::new(status).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
         let reason = if reason.is_empty() {
             code.canonical_reason()
         } else {
             reason
         };
-        let mut resp = Response::from_request(req, code, reason);
+        let mut resp = Reply::new(req, code, reason);
         if let Some(server) = &self.user_agent {
-            let _ = resp.headers_mut().push(HeaderName::SERVER, server.clone());
+            resp.server(server.clone());
         }
         match status {
-            405 | 501 => {
-                let _ = resp
-                    .headers_mut()
-                    .push(HeaderName::ALLOW, SipStr::from_static(ALLOW));
-            }
-            503 => {
-                let retry = self.config.retry_after_secs.to_string();
-                let _ = resp.headers_mut().push(HeaderName::RETRY_AFTER, retry);
-            }
+            405 | 501 => resp.header(HeaderName::ALLOW, ALLOW),
+            503 => resp.header(
+                HeaderName::RETRY_AFTER,
+                self.config.retry_after_secs.to_string(),
+            ),
             _ => {}
         }
         resp
     }
 
     /// A response that gets a fresh To tag when the request had none (RFC 3261 §8.2.6.2).
-    pub(crate) fn tagged_response(&mut self, req: &Request, status: u16, reason: &str) -> Response {
+    pub(crate) fn tagged_response<'a>(
+        &mut self,
+        req: &'a Request,
+        status: u16,
+        reason: &'a str,
+    ) -> Reply<'a> {
         let mut resp = self.response(req, status, reason);
         if status > 100 {
-            let tag = self.rng.token(10);
-            let _ = resp.set_to_tag(&tag);
+            resp.tag_to(self.rng.token(10));
         }
         resp
     }

@@ -91,7 +91,7 @@ impl Endpoint {
         call.extra_headers = request.headers.clone();
         call.sdp_session = u64::from(self.rng.next_u32());
         if let Some((user, password)) = &request.credentials {
-            call.digest = Some(DigestClient::new(user.clone(), password.clone()));
+            call.digest = Some(Box::new(DigestClient::new(user.clone(), password.clone())));
         }
         let id = self.insert_call(call);
         self.start_binding(id);
@@ -308,10 +308,9 @@ impl Endpoint {
             .and_then(|i| i.view_cseq().ok())
             .map(|c| c.seq);
         let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
-        let Some((ack, dest)) = self.dialog_request(id, Method::Ack, seq) else {
+        let Some((data, _, dest)) = self.dialog_request(id, Method::Ack, seq, &[], None) else {
             return self.end_call(id, EndReason::Rejected { status: 500 });
         };
-        let data = ack.to_bytes();
         self.transmit(dest, data.clone());
         let Some(call) = self.calls.get_mut(&id) else {
             return;

@@ -1,13 +1,15 @@
 //! Our own re-INVITEs (hold and resume, RFC 3264 §8.4): a new offer with the next `o=`
 //! version, the ACK for its 2xx, and the answer applied to the running media.
 
+use std::sync::Arc;
+
 use super::call::CallState;
 use super::ids::CallId;
 use super::messages::media_config;
 use super::transaction::{ClientEvent, Purpose};
 use super::{CommandError, Endpoint};
 use crate::sdp::{Direction, SessionDescription, apply_reanswer, build_reoffer};
-use crate::sip::Method;
+use crate::sip::{Message, Method};
 
 impl Endpoint {
     /// Sends a re-INVITE that puts the peer on hold (`sendonly`) or resumes (`sendrecv`).
@@ -29,17 +31,33 @@ impl Endpoint {
             Direction::SendRecv
         };
         let offer = build_reoffer(&config, &previous, direction);
-        let (mut req, dest) = self
-            .dialog_request(id, Method::Invite, None)
+        let body = offer.to_bytes();
+        let (data, key, dest) = self
+            .dialog_request(
+                id,
+                Method::Invite,
+                None,
+                &[],
+                Some(("application/sdp", &body)),
+            )
             .ok_or(CommandError::InvalidState("no dialog"))?;
-        req.set_body("application/sdp", offer.to_bytes())
-            .map_err(|_| CommandError::InvalidState("no dialog"))?;
+        // The transaction keeps the request as sent (for the ACK of a non-2xx).
+        let Ok(Message::Request(req)) = crate::sip::parse(data.clone()) else {
+            return Err(CommandError::InvalidState("no dialog"));
+        };
         let seq = req.view_cseq().map(|c| c.seq).unwrap_or(0);
-        let tx = self.client_send(req, dest, Some(id), Purpose::ReInvite);
+        let tx = Some(self.client_send_encoded(
+            key,
+            data,
+            Some(Arc::new(req)),
+            dest,
+            Some(id),
+            Purpose::ReInvite,
+        ));
         if let Some(call) = self.calls.get_mut(&id) {
             call.local_sdp = Some(offer.clone());
             call.our_reinvite = tx;
-            call.reoffer = Some((offer, seq));
+            call.reoffer = Some(Box::new((offer, seq)));
         }
         Ok(())
     }
@@ -62,14 +80,14 @@ impl Endpoint {
             return;
         };
         call.our_reinvite = None;
-        let Some((offer, seq)) = call.reoffer.clone() else {
+        let Some((offer, seq)) = call.reoffer.as_deref().cloned() else {
             return;
         };
         if !resp.status().is_success() {
             return;
         }
-        if let Some((ack, dest)) = self.dialog_request(id, Method::Ack, Some(seq)) {
-            self.transmit(dest, ack.to_bytes());
+        if let Some((ack, _, dest)) = self.dialog_request(id, Method::Ack, Some(seq), &[], None) {
+            self.transmit(dest, ack);
         }
         let Some(call) = self.calls.get_mut(&id) else {
             return;

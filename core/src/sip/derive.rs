@@ -98,14 +98,7 @@ impl Request {
         }
         value.extend_from_slice(b";received=");
         match source.ip() {
-            IpAddr::V4(v4) => {
-                for (i, octet) in v4.octets().into_iter().enumerate() {
-                    if i > 0 {
-                        value.push(b'.');
-                    }
-                    push_decimal_bytes(&mut value, u32::from(octet));
-                }
-            }
+            IpAddr::V4(v4) => push_ipv4(&mut value, v4),
             IpAddr::V6(v6) => value.extend_from_slice(v6.to_string().as_bytes()),
         }
         self.replace_top_via(value)
@@ -130,7 +123,7 @@ impl Request {
 }
 
 /// The decimal digits of `n` (in `buf[start..]`), without going through `fmt`.
-fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
+pub(super) fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     loop {
@@ -141,6 +134,23 @@ fn decimal_digits(mut n: u32) -> ([u8; 10], usize) {
             return (digits, i);
         }
     }
+}
+
+/// Appends a dotted quad, gathered on the stack and copied once.
+fn push_ipv4(out: &mut Vec<u8>, ip: std::net::Ipv4Addr) {
+    let mut text = [0u8; 15];
+    let mut len = 0;
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        let (digits, start) = decimal_digits(u32::from(octet));
+        let dot: &[u8] = if i > 0 { b"." } else { b"" };
+        for &c in dot.iter().chain(digits.get(start..).unwrap_or_default()) {
+            if let Some(slot) = text.get_mut(len) {
+                *slot = c;
+                len += 1;
+            }
+        }
+    }
+    out.extend_from_slice(text.get(..len).unwrap_or_default());
 }
 
 /// Appends `n` in decimal to bytes.
@@ -161,6 +171,22 @@ pub(crate) fn push_decimal(out: &mut String, n: u32) {
 mod tests {
     use super::*;
     use crate::sip::{Message, StatusCode, parse};
+
+    #[test]
+    fn dotted_quads_print_like_display() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "255.255.255.255",
+            "10.200.3.45",
+            "192.168.100.9",
+        ] {
+            let ip: std::net::Ipv4Addr = ip.parse().unwrap();
+            let mut out = b"x=".to_vec();
+            push_ipv4(&mut out, ip);
+            assert_eq!(out, format!("x={ip}").into_bytes());
+        }
+    }
 
     fn invite() -> Request {
         let text = "INVITE sip:bob@b.example SIP/2.0\r\n\

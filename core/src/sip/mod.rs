@@ -63,7 +63,9 @@
 
 mod build;
 mod derive;
+mod draft;
 pub(crate) use derive::push_decimal;
+pub(crate) use draft::RequestDraft;
 pub(crate) use scan::parse_ipv4;
 mod error;
 mod extras;
@@ -77,6 +79,8 @@ mod name_addr;
 mod params;
 mod parse;
 mod print;
+mod reply;
+pub(crate) use reply::Reply;
 mod scan;
 mod text;
 mod uri;

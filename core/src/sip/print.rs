@@ -24,6 +24,20 @@ fn write_headers<B: BufMut>(headers: &Headers, body: &[u8], buf: &mut B) {
     buf.put_slice(body);
 }
 
+/// Appends `Name: value` CRLF.
+pub(super) fn put_line(buf: &mut BytesMut, name: &HeaderName, value: &[u8]) {
+    buf.put_slice(name.as_str().as_bytes());
+    buf.put_u16(u16::from_be_bytes(*b": "));
+    buf.put_slice(value);
+    buf.put_u16(u16::from_be_bytes(*b"\r\n"));
+}
+
+/// Appends `n` in decimal.
+pub(super) fn put_decimal(buf: &mut BytesMut, n: u32) {
+    let (digits, start) = super::derive::decimal_digits(n);
+    buf.put_slice(digits.get(start..).unwrap_or_default());
+}
+
 fn itoa_buf(mut n: u64) -> smallvec::SmallVec<[u8; 20]> {
     let mut out = smallvec::SmallVec::<[u8; 20]>::new();
     loop {

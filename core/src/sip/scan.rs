@@ -176,29 +176,30 @@ pub(crate) fn skip_alnum8(s: &[u8], mut i: usize) -> usize {
 /// A dotted-quad IPv4 address, by the rules of `Ipv4Addr`'s `FromStr` (four decimal
 /// octets up to 255, no leading zeros) without going through `str::parse`.
 pub(crate) fn parse_ipv4(b: &[u8]) -> Option<std::net::Ipv4Addr> {
+    // One pass: the octet being read, its digit count, and the octets done.
     let mut octets = [0u8; 4];
-    let mut parts = b.split(|&c| c == b'.');
-    for octet in &mut octets {
-        let digits = parts.next()?;
-        if digits.is_empty()
-            || digits.len() > 3
-            || (digits.len() > 1 && digits.first() == Some(&b'0'))
-        {
-            return None;
-        }
-        let mut v: u16 = 0;
-        for &d in digits {
-            if !d.is_ascii_digit() {
+    let mut done = 0usize;
+    let (mut value, mut digits) = (0u16, 0u8);
+    for &c in b {
+        if c == b'.' {
+            if digits == 0 {
                 return None;
             }
-            v = v * 10 + u16::from(d - b'0');
+            *octets.get_mut(done)? = u8::try_from(value).ok()?;
+            done += 1;
+            (value, digits) = (0, 0);
+        } else if c.is_ascii_digit() && digits < 3 && !(digits == 1 && value == 0) {
+            value = value * 10 + u16::from(c - b'0');
+            digits += 1;
+        } else {
+            return None;
         }
-        *octet = u8::try_from(v).ok()?;
     }
-    parts
-        .next()
-        .is_none()
-        .then(|| std::net::Ipv4Addr::from(octets))
+    if done != 3 || digits == 0 {
+        return None;
+    }
+    *octets.get_mut(3)? = u8::try_from(value).ok()?;
+    Some(std::net::Ipv4Addr::from(octets))
 }
 
 /// Whether `b` holds a CR or an LF, eight bytes at a time.
@@ -488,6 +489,17 @@ mod tests {
                 parse_ipv4(text.as_bytes()),
                 text.parse::<std::net::Ipv4Addr>().ok(),
                 "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any short text of digits and dots reads as `Ipv4Addr`'s own parser reads it.
+        #[test]
+        fn ipv4_agrees_with_the_standard_parser(text in "[0-9.]{0,17}") {
+            proptest::prop_assert_eq!(
+                parse_ipv4(text.as_bytes()),
+                text.parse::<std::net::Ipv4Addr>().ok()
             );
         }
     }

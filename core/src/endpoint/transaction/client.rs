@@ -14,7 +14,7 @@ use bytes::Bytes;
 use super::{ClientKey, Timer, TxId};
 use crate::endpoint::ids::CallId;
 use crate::endpoint::{Endpoint, TimerKey};
-use crate::sip::{Method, Request, Response};
+use crate::sip::{Request, Response};
 
 /// Why we sent the request: tells the call what a response means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,8 +79,22 @@ impl Endpoint {
     ) -> Option<TxId> {
         let request = request.into();
         let key = ClientKey::of_request(&request)?;
-        let invite = request.method() == &Method::Invite;
         let data = request.to_bytes();
+        Some(self.client_send_encoded(key, data, Some(request), dest, call, purpose))
+    }
+
+    /// Sends an encoded request in a new client transaction; `request` is kept when the
+    /// transaction needs it later (an INVITE: its CANCEL and the ACK of a non-2xx).
+    pub(crate) fn client_send_encoded(
+        &mut self,
+        key: ClientKey,
+        data: Bytes,
+        request: Option<Arc<Request>>,
+        dest: SocketAddr,
+        call: Option<CallId>,
+        purpose: Purpose,
+    ) -> TxId {
+        let invite = key.is_invite();
         let id = self.txs.next_id();
         let t1 = self.config.t1;
         if invite {
@@ -98,7 +112,7 @@ impl Endpoint {
                 key,
                 invite,
                 state: ClientState::Calling,
-                request: Some(request),
+                request,
                 data,
                 dest,
                 interval: t1,
@@ -107,7 +121,7 @@ impl Endpoint {
                 purpose,
             },
         );
-        Some(id)
+        id
     }
 
     /// A response arrived on the SIP socket: run it through its client transaction.

@@ -94,6 +94,16 @@ pub(crate) struct ClientKey {
 }
 
 impl ClientKey {
+    /// The branch.
+    pub(crate) fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    /// Whether the key is an INVITE transaction's.
+    pub(crate) fn is_invite(&self) -> bool {
+        self.method == KeyMethod::Invite
+    }
+
     /// The key of a request we send.
     pub(crate) fn new(branch: SipStr, method: &Method) -> ClientKey {
         ClientKey {
@@ -105,7 +115,11 @@ impl ClientKey {
     /// The key of a request we built: its top Via is ours (`...;branch=z9hG4bK...`), so
     /// the branch is found by a plain search rather than a full Via parse.
     pub(crate) fn of_request(req: &Request) -> Option<ClientKey> {
-        let via = req.headers().get(&HeaderName::VIA)?;
+        Self::of_via(req.headers().get(&HeaderName::VIA)?, req.method())
+    }
+
+    /// The key of a request we write with our Via value `via`.
+    pub(crate) fn of_via(via: &SipStr, method: &Method) -> Option<ClientKey> {
         let b = via.as_bytes();
         let start = b.windows(8).position(|w| w == b";branch=")? + 8;
         let len = b
@@ -113,7 +127,7 @@ impl ClientKey {
             .iter()
             .position(|&c| matches!(c, b';' | b',' | b' '))
             .unwrap_or(b.len() - start);
-        (len > 0).then(|| ClientKey::new(via.slice_ascii(start, start + len), req.method()))
+        (len > 0).then(|| ClientKey::new(via.slice_ascii(start, start + len), method))
     }
 
     /// The key a response matches (§17.1.3); `None` when Via or CSeq are unreadable.

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use super::{ServerKey, Timer, TxId};
 use crate::endpoint::ids::CallId;
 use crate::endpoint::{Endpoint, TimerKey};
-use crate::sip::{Request, Response};
+use crate::sip::Request;
 
 /// Where a server transaction is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,9 +75,10 @@ impl Endpoint {
         id
     }
 
-    /// Sends `resp` within the transaction and moves its state machine.
-    pub(crate) fn server_respond(&mut self, id: TxId, resp: &Response) {
-        self.server_send(id, resp.to_bytes(), resp.status().code());
+    /// Sends an encoded response ([`Reply::finish`](crate::sip::Reply::finish)) within
+    /// the transaction and moves its state machine.
+    pub(crate) fn server_respond(&mut self, id: TxId, (data, status): (Bytes, u16)) {
+        self.server_send(id, data, status);
     }
 
     /// Like [`Endpoint::server_respond`] with an already encoded response.
