@@ -212,6 +212,14 @@ mod tests {
     }
 
     #[test]
+    fn a_session_is_small_to_create_move_and_drop() {
+        // The send and receive paths live behind one box, built when media flows.
+        let size = std::mem::size_of::<MediaSession>();
+        eprintln!("size_of::<MediaSession>() = {size}");
+        assert!(size <= 512, "MediaSession is {size} bytes");
+    }
+
+    #[test]
     fn a_call_without_media_ends_as_one_built_at_the_start() {
         for direction in [
             Direction::SendRecv,
