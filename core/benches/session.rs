@@ -1,5 +1,7 @@
 //! Cost of one call's media per 20 ms frame: receive (RTP in, PCM out) and send (PCM in,
-//! paced RTP out), for G.711 and G.722 (figures, not pass/fail).
+//! paced RTP out), for G.711 and G.722; and of a session's life without media (created,
+//! its first deadline read, finished with the RTCP BYE, dropped), as every call pays it
+//! (figures, not pass/fail).
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
 
 use std::hint::black_box;
@@ -121,5 +123,29 @@ fn send(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, receive, send);
+fn lifecycle(c: &mut Criterion) {
+    let mut g = c.benchmark_group("session_lifecycle");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("new_finish_drop", |b| {
+        let t0 = base();
+        let mut rng = Rng::from_seed(1);
+        let config = SessionConfig::default();
+        let m = media(AudioCodec::Pcmu, 0, "PCMU");
+        b.iter(|| {
+            let mut s = MediaSession::new(&m, local(), &config, &mut rng, t0);
+            let deadline = s.next_deadline();
+            let stats = s.finish(t0 + Duration::from_millis(500));
+            let mut bytes = 0;
+            while let Some(out) = s.poll_output() {
+                if let MediaOutput::Transmit { data, .. } = out {
+                    bytes += data.len();
+                }
+            }
+            black_box((deadline, stats.packets_sent, bytes))
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, receive, send, lifecycle);
 criterion_main!(benches);

@@ -7,6 +7,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::source::SourceVerdict;
+use super::streams::ensure;
 use super::{MediaEvent, MediaOutput, MediaSession};
 use crate::media::RtpPacket;
 
@@ -32,10 +33,11 @@ impl MediaSession {
             return;
         }
         self.watchdog.on_rtp(now);
+        let inbound = &mut ensure(&mut self.streams, &self.start, &self.media, self.jitter).inbound;
         if audio {
-            self.inbound.on_audio(now, &packet, data, &mut self.outputs);
+            inbound.on_audio(now, &packet, data, &mut self.outputs);
         } else {
-            self.inbound.on_event(now, &packet, &mut self.outputs);
+            inbound.on_event(now, &packet, &mut self.outputs);
         }
     }
 
@@ -44,10 +46,16 @@ impl MediaSession {
         if self.finished {
             return;
         }
-        let to = self.source.remote();
-        self.outbound
-            .poll(now, self.local_rtp, to, &mut self.outputs);
-        self.inbound.drain(now, &mut self.outputs);
+        if let Some(streams) = self.streams.as_deref_mut() {
+            let to = self.source.remote();
+            streams
+                .outbound
+                .poll(now, self.local_rtp, to, &mut self.outputs);
+            // Nothing accepted yet (a send-only stream): nothing to play out or report.
+            if streams.inbound.packets > 0 {
+                streams.inbound.drain(now, &mut self.outputs);
+            }
+        }
         if let Some(never_received) = self.watchdog.check(now) {
             self.outputs
                 .push_back(MediaOutput::Event(MediaEvent::Inactive { never_received }));

@@ -45,20 +45,41 @@ pub(super) struct Inbound {
     playing: bool,
 }
 
+/// The session's jitter buffer options, kept compact: the capacity already within
+/// 1..=4096 packets, the prefetch within the capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct JitterSettings {
+    capacity: u16,
+    prefetch: u16,
+    skip_audio_gaps: bool,
+}
+
+impl From<&SessionConfig> for JitterSettings {
+    fn from(config: &SessionConfig) -> Self {
+        let capacity = config.jitter_capacity.clamp(1, MAX_JITTER_CAPACITY);
+        let prefetch = config.jitter_prefetch.min(capacity);
+        Self {
+            capacity: u16::try_from(capacity).unwrap_or(MAX_JITTER_CAPACITY as u16),
+            prefetch: u16::try_from(prefetch).unwrap_or(MAX_JITTER_CAPACITY as u16),
+            skip_audio_gaps: config.skip_audio_gaps,
+        }
+    }
+}
+
 /// The jitter buffer settings for a stream: the session's options, the negotiated packet
 /// time and clock, a loss wait of one ptime (at least 20 ms), and the adaptive maximum.
 /// The capacity is kept within 1..=4096 packets (the buffer reserves it up front).
 pub(super) fn jitter_config(
-    config: &SessionConfig,
+    settings: JitterSettings,
     media: &Negotiated,
     adaptive_max_delay: Option<Duration>,
 ) -> JitterConfig {
-    let capacity = config.jitter_capacity.clamp(1, MAX_JITTER_CAPACITY);
+    let capacity = usize::from(settings.capacity).clamp(1, MAX_JITTER_CAPACITY);
     let ptime_ms = media.ptime.clamp(1, 1000);
     JitterConfig {
         capacity,
-        prefetch: config.jitter_prefetch.min(capacity),
-        skip_audio_gaps: config.skip_audio_gaps,
+        prefetch: usize::from(settings.prefetch).min(capacity),
+        skip_audio_gaps: settings.skip_audio_gaps,
         ptime_ms,
         clock_rate: media.clock_rate.max(1),
         delay: Duration::from_millis(u64::from(ptime_ms.max(20))),
@@ -159,6 +180,7 @@ impl Inbound {
     }
 
     /// An accepted audio packet: buffered, then whatever is due is played out.
+    #[inline]
     pub(super) fn on_audio(
         &mut self,
         now: Instant,

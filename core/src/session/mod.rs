@@ -67,6 +67,7 @@ mod outputs;
 mod packetizer;
 mod rtcp;
 mod source;
+mod streams;
 mod types;
 mod watchdog;
 
@@ -75,12 +76,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use self::inbound::{Inbound, jitter_config};
+use self::inbound::{JitterSettings, jitter_config};
 use self::negotiated::{Negotiated, codec_of, expects_rtp, sends_rtp};
-use self::outbound::Outbound;
 use self::outputs::Outputs;
 use self::rtcp::RtcpState;
 use self::source::SourceFilter;
+use self::streams::{StreamStart, Streams, ensure};
 use self::watchdog::Watchdog;
 use crate::media::{DtmfTxError, PacketKind, classify};
 use crate::rng::Rng;
@@ -91,22 +92,26 @@ pub use self::source::{LATCH_PACKETS, LATCH_QUIET};
 pub use self::types::{CallStats, MediaEvent, MediaOutput, SessionConfig};
 
 /// The media of one call.
+///
+/// The session itself holds what every call uses up to its BYE (addresses, formats, source
+/// filter, watchdog, RTCP schedule, the output queue); the send and receive paths are built
+/// when media first flows (see `streams`), so a session is small to create, move and drop.
 #[derive(Debug)]
 pub struct MediaSession {
     local_rtp: SocketAddr,
-    local_rtcp: SocketAddr,
     media: Negotiated,
-    config: SessionConfig,
-    /// Adaptive playout: the jitter buffer's wait follows measured jitter up to this.
-    adaptive_max_delay: Option<Duration>,
-    ssrc: u32,
     source: SourceFilter,
-    inbound: Inbound,
-    outbound: Outbound,
-    rtcp: RtcpState,
     watchdog: Watchdog,
+    rtcp: RtcpState,
     outputs: Outputs,
+    /// The send and receive paths, once built.
+    streams: Option<Box<Streams>>,
+    /// What the paths are built from.
+    start: StreamStart,
+    jitter: JitterSettings,
     rejected: u64,
+    /// RTCP shares the local RTP port (as first negotiated).
+    local_rtcp_mux: bool,
     finished: bool,
 }
 
@@ -123,15 +128,14 @@ impl MediaSession {
         let ssrc = rng.next_u32();
         let seq = rng.next_u16();
         let ts = rng.next_u32();
-        let own_rng = Rng::from_seed(rng.next_u64());
+        let rtcp_seed = rng.next_u64();
         let codec = codec_of(media.codec);
-        let local_rtcp = if media.rtcp_mux {
-            local_rtp
-        } else {
-            SocketAddr::new(local_rtp.ip(), local_rtp.port().wrapping_add(1))
-        };
-        let negotiated = Negotiated::from(media);
-        let jitter = jitter_config(config, &negotiated, None);
+        let (rtcp, rtcp_start) = RtcpState::new(
+            rtcp_seed,
+            now,
+            media.ptime,
+            codec.payload_bytes(media.ptime.max(1)),
+        );
         let mut watchdog =
             Watchdog::new(config.inactivity_timeout, config.establishment_timeout, now);
         watchdog.set_paused(!expects_rtp(media), now);
@@ -139,32 +143,23 @@ impl MediaSession {
         // queued), so no timer is run: the session is built in place.
         Self {
             local_rtp,
-            local_rtcp,
-            media: negotiated,
-            config: config.clone(),
-            adaptive_max_delay: None,
-            ssrc,
+            media: Negotiated::from(media),
             source: SourceFilter::new(media.remote_rtp, config.symmetric_rtp),
-            inbound: Inbound::new(codec, jitter, media.direction.receives()),
-            outbound: Outbound::new(
-                codec,
-                media.payload_type,
-                media.telephone_event,
-                media.ptime,
+            watchdog,
+            rtcp,
+            outputs: Outputs::default(),
+            streams: None,
+            start: StreamStart {
                 ssrc,
                 seq,
                 ts,
-                sends_rtp(media),
-            ),
-            rtcp: RtcpState::new(
-                own_rng,
-                now,
-                media.ptime,
-                codec.payload_bytes(media.ptime.max(1)),
-            ),
-            watchdog,
-            outputs: Outputs::default(),
+                sending: sends_rtp(media),
+                playing: media.direction.receives(),
+                rtcp: rtcp_start,
+            },
+            jitter: JitterSettings::from(config),
             rejected: 0,
+            local_rtcp_mux: media.rtcp_mux,
             finished: false,
         }
     }
@@ -174,10 +169,11 @@ impl MediaSession {
         if self.finished {
             return;
         }
+        let streams = ensure(&mut self.streams, &self.start, &self.media, self.jitter);
         let codec = codec_of(media.codec);
         self.source.set_remote(media.remote_rtp);
-        self.outbound.set_sending(sends_rtp(media));
-        self.outbound.set_format(
+        streams.outbound.set_sending(sends_rtp(media));
+        streams.outbound.set_format(
             now,
             codec,
             media.payload_type,
@@ -186,9 +182,9 @@ impl MediaSession {
             &mut self.outputs,
         );
         let negotiated = Negotiated::from(media);
-        let jitter = jitter_config(&self.config, &negotiated, self.adaptive_max_delay);
-        self.inbound.set_codec(codec, jitter);
-        self.inbound.set_playing(media.direction.receives());
+        let jitter = jitter_config(self.jitter, &negotiated, streams.adaptive_max_delay);
+        streams.inbound.set_codec(codec, jitter);
+        streams.inbound.set_playing(media.direction.receives());
         self.watchdog.set_paused(!expects_rtp(media), now);
         self.media = negotiated;
         self.service(now);
@@ -231,15 +227,22 @@ impl MediaSession {
         if self.finished {
             return None;
         }
-        [
-            self.outbound.next_deadline(),
-            self.inbound.next_deadline(),
-            self.watchdog.deadline(),
-            Some(self.rtcp.deadline()),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        let mut next = self.rtcp.deadline();
+        if let Some(at) = self.watchdog.deadline() {
+            next = next.min(at);
+        }
+        if let Some(streams) = self.streams.as_deref() {
+            for at in [
+                streams.outbound.next_deadline(),
+                streams.inbound.next_deadline(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                next = next.min(at);
+            }
+        }
+        Some(next)
     }
 
     /// The next output, if any.
@@ -252,13 +255,21 @@ impl MediaSession {
         if self.finished {
             return;
         }
-        self.outbound.send_audio(now, pcm);
+        if !pcm.is_empty() {
+            ensure(&mut self.streams, &self.start, &self.media, self.jitter)
+                .outbound
+                .send_audio(now, pcm);
+        }
         self.service(now);
     }
 
     /// Drops all queued audio; returns how much was cut.
     pub fn interrupt(&mut self, now: Instant) -> Duration {
-        let cut = self.outbound.interrupt();
+        // Without a send path nothing was queued: nothing to cut, nothing to report.
+        let cut = self
+            .streams
+            .as_deref_mut()
+            .map_or(Duration::ZERO, |streams| streams.outbound.interrupt());
         self.service(now);
         cut
     }
@@ -278,7 +289,7 @@ impl MediaSession {
         if self.finished {
             return Err(DtmfTxError::InvalidConfig("the media session has ended"));
         }
-        let queued = self
+        let queued = ensure(&mut self.streams, &self.start, &self.media, self.jitter)
             .outbound
             .send_dtmf(now, digits, duration, &mut self.outputs);
         self.service(now);
@@ -288,22 +299,30 @@ impl MediaSession {
     /// Statistics so far.
     pub fn stats(&self, now: Instant) -> CallStats {
         let _ = now;
-        let playout = self.inbound.playout_stats();
-        let send = self.outbound.send_stats();
+        let Some(streams) = self.streams.as_deref() else {
+            // Nothing sent or accepted: all zero but the rejects.
+            return CallStats {
+                packets_rejected: self.rejected,
+                ..CallStats::default()
+            };
+        };
+        let (inbound, outbound) = (&streams.inbound, &streams.outbound);
+        let playout = inbound.playout_stats();
+        let send = outbound.send_stats();
         CallStats {
             packets_sent: send.packets,
             bytes_sent: send.bytes,
-            packets_received: self.inbound.packets,
-            bytes_received: self.inbound.bytes,
-            packets_lost: self.inbound.lost_total(),
+            packets_received: inbound.packets,
+            bytes_received: inbound.bytes,
+            packets_lost: inbound.lost_total(),
             packets_late: playout.late,
             packets_duplicated: playout.duplicates,
             packets_rejected: self.rejected,
-            frames_concealed: self.inbound.frames_concealed,
-            jitter_ms: self.inbound.jitter_ms(),
+            frames_concealed: inbound.frames_concealed,
+            jitter_ms: inbound.jitter_ms(),
             rtt_ms: send.rtt.map(|rtt| rtt.as_secs_f64() * 1000.0),
-            dtmf_received: self.inbound.dtmf_received,
-            dtmf_sent: self.outbound.dtmf_sent,
+            dtmf_received: inbound.dtmf_received,
+            dtmf_sent: outbound.dtmf_sent,
         }
     }
 
@@ -324,12 +343,16 @@ impl MediaSession {
 
     /// The local RTCP address (the RTP address when muxed).
     pub fn local_rtcp(&self) -> SocketAddr {
-        self.local_rtcp
+        if self.local_rtcp_mux {
+            self.local_rtp
+        } else {
+            SocketAddr::new(self.local_rtp.ip(), self.local_rtp.port().wrapping_add(1))
+        }
     }
 
     /// Our stream's SSRC.
     pub fn ssrc(&self) -> u32 {
-        self.ssrc
+        self.start.ssrc
     }
 
     /// Where RTP is sent and accepted from now (the SDP address, or the latched one).
@@ -347,13 +370,15 @@ impl MediaSession {
     ///
     /// Best called before audio flows: the jitter buffer restarts with the new settings.
     pub fn set_adaptive_playout(&mut self, max_delay: Option<Duration>, now: Instant) {
-        if self.finished || max_delay == self.adaptive_max_delay {
+        let current = self.streams.as_deref().and_then(|s| s.adaptive_max_delay);
+        if self.finished || max_delay == current {
             return;
         }
-        self.adaptive_max_delay = max_delay;
+        let streams = ensure(&mut self.streams, &self.start, &self.media, self.jitter);
+        streams.adaptive_max_delay = max_delay;
         let codec = codec_of(self.media.codec);
-        let jitter = jitter_config(&self.config, &self.media, max_delay);
-        self.inbound.set_codec(codec, jitter);
+        let jitter = jitter_config(self.jitter, &self.media, max_delay);
+        streams.inbound.set_codec(codec, jitter);
         self.service(now);
     }
 

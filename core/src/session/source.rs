@@ -34,14 +34,33 @@ struct Candidate {
     count: u8,
 }
 
+/// What a symmetric filter remembers to judge a new source.
+#[derive(Debug, Clone, Default)]
+struct Latch {
+    candidate: Option<Candidate>,
+    /// When the expected source last delivered an accepted packet, and its SSRC.
+    last_accepted: Option<(Instant, u32)>,
+}
+
+impl Latch {
+    /// Whether a checked candidate with `ssrc` may replace the current source at `now`.
+    fn may_replace(&self, now: Instant, ssrc: u32) -> bool {
+        match self.last_accepted {
+            None => true,
+            Some((at, current)) => {
+                current == ssrc || now.saturating_duration_since(at) >= LATCH_QUIET
+            }
+        }
+    }
+}
+
 /// The expected source of inbound RTP and the latching state.
 #[derive(Debug, Clone)]
 pub(super) struct SourceFilter {
     expected: SocketAddr,
     symmetric: bool,
-    candidate: Option<Candidate>,
-    /// When the expected source last delivered an accepted packet, and its SSRC.
-    last_accepted: Option<(Instant, u32)>,
+    /// The latching state: only a symmetric filter keeps one, from the first packet on.
+    latch: Option<Box<Latch>>,
 }
 
 impl SourceFilter {
@@ -50,8 +69,7 @@ impl SourceFilter {
         Self {
             expected,
             symmetric,
-            candidate: None,
-            last_accepted: None,
+            latch: None,
         }
     }
 
@@ -64,8 +82,9 @@ impl SourceFilter {
     pub(super) fn set_remote(&mut self, remote: SocketAddr) {
         if remote != self.expected {
             self.expected = remote;
-            self.candidate = None;
-            self.last_accepted = None;
+            if let Some(latch) = self.latch.as_deref_mut() {
+                *latch = Latch::default();
+            }
         }
     }
 
@@ -77,14 +96,19 @@ impl SourceFilter {
         ssrc: u32,
         seq: u16,
     ) -> SourceVerdict {
+        if !self.symmetric {
+            return if from == self.expected {
+                SourceVerdict::Accept
+            } else {
+                SourceVerdict::Reject
+            };
+        }
+        let latch = self.latch.get_or_insert_with(Box::default);
         if from == self.expected {
-            self.last_accepted = Some((now, ssrc));
+            latch.last_accepted = Some((now, ssrc));
             return SourceVerdict::Accept;
         }
-        if !self.symmetric {
-            return SourceVerdict::Reject;
-        }
-        let candidate = match self.candidate.as_mut() {
+        let candidate = match latch.candidate.as_mut() {
             Some(c) if c.addr == from && c.ssrc == ssrc && c.next_seq == seq => {
                 c.count = c.count.saturating_add(1);
                 c.next_seq = seq.wrapping_add(1);
@@ -97,27 +121,17 @@ impl SourceFilter {
                     next_seq: seq.wrapping_add(1),
                     count: 1,
                 };
-                self.candidate = Some(fresh);
+                latch.candidate = Some(fresh);
                 fresh
             }
         };
-        if candidate.count < LATCH_PACKETS || !self.may_replace(now, ssrc) {
+        if candidate.count < LATCH_PACKETS || !latch.may_replace(now, ssrc) {
             return SourceVerdict::Reject;
         }
         self.expected = from;
-        self.candidate = None;
-        self.last_accepted = Some((now, ssrc));
+        latch.candidate = None;
+        latch.last_accepted = Some((now, ssrc));
         SourceVerdict::Latched
-    }
-
-    /// Whether a checked candidate with `ssrc` may replace the current source at `now`.
-    fn may_replace(&self, now: Instant, ssrc: u32) -> bool {
-        match self.last_accepted {
-            None => true,
-            Some((at, current)) => {
-                current == ssrc || now.saturating_duration_since(at) >= LATCH_QUIET
-            }
-        }
     }
 }
 
