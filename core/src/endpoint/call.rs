@@ -82,6 +82,8 @@ pub(crate) struct Call {
     pub(crate) invite_tx: Option<TxId>,
     /// Inbound: the INVITE we answer. Outbound: the INVITE we sent.
     pub(crate) invite: Option<Arc<Request>>,
+    /// Outbound: the CSeq number of the INVITE we sent (its ACK repeats it).
+    pub(crate) invite_seq: u32,
     /// The last description we sent (answer or offer).
     pub(crate) local_sdp: Option<SessionDescription>,
     /// Our offer in a 2xx to an offerless (re-)INVITE, answered in the ACK.
@@ -135,6 +137,7 @@ impl Call {
             state,
             invite_tx: None,
             invite: None,
+            invite_seq: 0,
             local_sdp: None,
             pending_offer: None,
             negotiated: None,

@@ -144,6 +144,7 @@ impl Endpoint {
         call.local_sdp = Some(offer);
         let invite = Arc::new(invite);
         call.invite = Some(Arc::clone(&invite));
+        call.invite_seq = call.dialog.local_seq;
         call.state = CallState::Calling;
         call.provisional = false;
         let tx = self.client_send(invite, dest, Some(id), Purpose::Invite);
@@ -302,11 +303,7 @@ impl Endpoint {
         let mut routes: Vec<SipStr> = resp.headers().values(&HeaderName::RECORD_ROUTE).collect();
         routes.reverse();
         dialog.route_set = routes;
-        let seq = call
-            .invite
-            .as_ref()
-            .and_then(|i| i.view_cseq().ok())
-            .map(|c| c.seq);
+        let seq = Some(call.invite_seq);
         let cancelled = call.cancelled.then(|| call.hangup_reason.clone());
         let Some((data, _, dest)) = self.dialog_request(id, Method::Ack, seq, &[], None) else {
             return self.end_call(id, EndReason::Rejected { status: 500 });
