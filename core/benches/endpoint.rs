@@ -105,6 +105,7 @@ impl Pair {
 
     /// One complete call, then virtual time moves by `step` (transactions linger 64·T1
     /// after their final response, so `step` sets how much reaped state is live).
+    #[inline(never)] // one symbol for endpoint_instructions.sh to measure
     fn call(&mut self, step: Duration) {
         let req = DialRequest::new("sip:bot@127.0.0.1:5060", self.target);
         let id = self.uac.dial(self.now, req).expect("dial");

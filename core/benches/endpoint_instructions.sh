@@ -14,10 +14,12 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" --bench --profile-time 2 \
     'complete_call$' >/dev/null 2>&1
-# One `Endpoint::dial` per call.
-calls=$(callgrind_annotate --tree=caller "$out" 2>/dev/null |
-    grep -E '< .*endpoint/mod.rs:sipvoice_core::endpoint::Endpoint::dial \(' | head -1 |
-    sed -E 's/.*\(([0-9,]+)x\).*/\1/' | tr -d ,)
+# `Pair::call` (never inlined) runs one call: its callers' call counts give the number
+# of calls, its inclusive cost the instructions.
+tree=$(callgrind_annotate --tree=caller "$out" 2>/dev/null)
+line=$(grep -n '\*  .*endpoint::Pair::call \[' <<<"$tree" | head -1 | cut -d: -f1)
+calls=$(awk -v l="$line" 'NR < l {b[NR] = $0} END {for (i = l - 1; i > 0 && b[i] !~ /^ *$/; i--) print b[i]}' <<<"$tree" |
+    sed -nE 's/.*\(([0-9,]+)x\).*/\1/p' | tr -d , | awk '{s += $1} END {print s}')
 total=$(callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
     grep 'endpoint::Pair::call \[' | head -1 | awk '{print $1}' | tr -d ,)
 echo "calls: $calls"
