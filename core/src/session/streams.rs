@@ -215,7 +215,6 @@ mod tests {
     fn a_session_is_small_to_create_move_and_drop() {
         // The send and receive paths live behind one box, built when media flows.
         let size = std::mem::size_of::<MediaSession>();
-        eprintln!("size_of::<MediaSession>() = {size}");
         assert!(size <= 512, "MediaSession is {size} bytes");
     }
 
